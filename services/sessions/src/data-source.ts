@@ -1,0 +1,14 @@
+import { createDataSource, DEFAULT_DATABASE_URL, type StatementCounter } from '@plaza/shared';
+import { Community } from './community/community.entity';
+import { Grid } from './community/grid.entity';
+import { Init1764130000000 } from './migrations/1764130000000-init';
+
+/** The Postgres schema this service owns; no other service reads it. */
+export const SCHEMA = 'sessions';
+
+export const entities = [Community, Grid];
+export const migrations = [Init1764130000000];
+
+export function createSessionsDataSource(url = DEFAULT_DATABASE_URL, counter?: StatementCounter) {
+  return createDataSource({ url, schema: SCHEMA, entities, migrations, counter });
+}

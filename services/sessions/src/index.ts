@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate } from '@plaza/shared';
+import { createSessionsDataSource, SCHEMA } from './data-source';
+import { sessionsEnvSchema } from './env';
+import { createServer } from './server';
+
+export { createServer } from './server';
+export { createSessionsDataSource, SCHEMA } from './data-source';
+export { buildSessionsSchema } from './schema';
+
+/** Starts the service as its own process (also used by the one-process embedded start). */
+export async function main(env = loadEnvOrExit(sessionsEnvSchema)) {
+  const log = createLogger('sessions', env.LOG_LEVEL);
+  const dataSource = createSessionsDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  await dataSource.initialize();
+  await migrate(dataSource, SCHEMA);
+  const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
+  const port = await app.listen(env.PORT, env.HOST);
+  log.info({ port }, `sessions subgraph on http://${env.HOST}:${port}/graphql`);
+  return {
+    port,
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+if (require.main === module) {
+  main().then(
+    (running) => {
+      const stop = () => void running.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/** Development defaults, documented in README; refused when NODE_ENV=production. */
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
+export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-change-me-0123456789';
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Variables every package reads. Extend it with `.extend({...})` for a package's own. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: logLevel.default('info'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Prefix of every Redis channel, so several deployments can share one Redis. Default `plaza`. */
+  PLAZA_CHANNEL_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('plaza'),
+});
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Parses the environment once, listing every problem. Secrets fall back to the development
+ * defaults outside production; in production a missing secret is a problem like any other.
+ */
+export function parseEnv<S extends z.ZodTypeAny>(schema: S, source: NodeJS.ProcessEnv = process.env): z.infer<S> & { JWT_SECRET: string; GATEWAY_SECRET: string } {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const production = cleaned.NODE_ENV === 'production';
+  for (const key of ['JWT_SECRET', 'GATEWAY_SECRET'] as const) {
+    if (production && !cleaned[key]) problems.push(`${key}: required when NODE_ENV=production`);
+  }
+  if (problems.length) throw new EnvError(problems);
+  const env = result.data as Record<string, unknown>;
+  return {
+    ...env,
+    JWT_SECRET: (env.JWT_SECRET as string | undefined) ?? DEV_JWT_SECRET,
+    GATEWAY_SECRET: (env.GATEWAY_SECRET as string | undefined) ?? DEV_GATEWAY_SECRET,
+  } as z.infer<S> & { JWT_SECRET: string; GATEWAY_SECRET: string };
+}
+
+/** For entry points: parse or print every problem and exit 1. */
+export function loadEnvOrExit<S extends z.ZodTypeAny>(schema: S, source: NodeJS.ProcessEnv = process.env) {
+  try {
+    return parseEnv(schema, source);
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+/** Default local URLs used by tests and the multi-process start when nothing is set. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/plaza';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A subgraph's environment: the base plus where it listens. */
+export const serviceEnvSchema = (defaultPort: number) =>
+  baseEnvSchema.extend({
+    PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+    /** Interface to bind. Default 127.0.0.1: subgraphs are reached only through the gateway. */
+    HOST: z.string().default('127.0.0.1'),
+  });

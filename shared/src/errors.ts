@@ -1,0 +1,102 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error a client may see, with the contract's stable `extensions.code`. Domain code throws
+ * these; anything else reaching the client is masked as INTERNAL_SERVER_ERROR in production.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX'
+  | 'SUBSCRIPTION_OVERFLOW';
+
+export abstract class PlazaError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  protected constructor(message: string, code: ErrorCode, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export class UnauthenticatedError extends PlazaError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(message = '请先登录 (authentication required)') {
+    super(message, 'UNAUTHENTICATED');
+  }
+}
+
+export class ForbiddenError extends PlazaError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(message = '无权执行此操作 (not allowed)') {
+    super(message, 'FORBIDDEN');
+  }
+}
+
+export class BadUserInputError extends PlazaError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message, 'BAD_USER_INPUT', { field });
+  }
+}
+
+export class NotFoundError extends PlazaError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(what: string, id: string, field?: string) {
+    super(`${what} ${id} not found`, 'NOT_FOUND', field ? { field, id } : { id });
+  }
+}
+
+export class ConflictError extends PlazaError {
+  readonly code = 'CONFLICT' as const;
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    message = `illegal state transition ${from} -> ${to}`,
+  ) {
+    super(message, 'CONFLICT', { from, to });
+  }
+}
+
+export class RateLimitedError extends PlazaError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(retryAfterSeconds: number) {
+    super(`too many requests; retry after ${retryAfterSeconds}s`, 'RATE_LIMITED', { retryAfter: retryAfterSeconds });
+  }
+}
+
+export class QueryTooComplexError extends PlazaError {
+  readonly code = 'QUERY_TOO_COMPLEX' as const;
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super(message, 'QUERY_TOO_COMPLEX', extra);
+  }
+}
+
+const CLIENT_CODES = new Set<string>([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX',
+  'SUBSCRIPTION_OVERFLOW', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+]);
+
+/**
+ * Apollo `formatError`: keeps client-facing codes as they are; anything else is an internal
+ * fault, logged by the caller and shown without a stack (and, in production, without its message).
+ */
+export function formatClientError(
+  formatted: { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number>; locations?: unknown },
+  production: boolean,
+): { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number> } {
+  const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  if (CLIENT_CODES.has(code)) return { ...formatted, extensions };
+  return {
+    message: production ? 'Internal server error' : formatted.message,
+    path: formatted.path,
+    extensions: { ...(production ? {} : extensions), code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from 'pino';
+import { PlazaError } from './errors';
+import { REQUEST_ID_HEADER } from './identity';
+
+/** Largest request body accepted. Default 2 MiB: a GraphQL document, not a file upload. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+export interface HttpAppOptions<C extends BaseContext> {
+  apollo: ApolloServer<C>;
+  /** Builds the per-request context; a PlazaError thrown here answers as a GraphQL error. */
+  context: (req: IncomingMessage, requestId: string) => Promise<C>;
+  log: Logger;
+  /** Extra GET routes, e.g. `/health`, `/ready`. */
+  routes?: Record<string, Route>;
+  /** Default `/graphql`. */
+  path?: string;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyError(413, `request body over ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** A request handler serving Apollo at `path` plus plain routes; every request gets an id. */
+export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>) {
+  const path = o.path ?? '/graphql';
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined)?.slice(0, 100) || randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      const route = o.routes?.[url.pathname];
+      if (route && req.method === 'GET') return await route(req, res, url);
+      if (url.pathname !== path) return sendJson(res, 404, { error: 'not found' });
+      if (req.method !== 'GET' && req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, POST' });
+
+      const raw = req.method === 'POST' ? await readBody(req) : '';
+      let body: unknown = raw;
+      if ((req.headers['content-type'] ?? '').includes('application/json')) {
+        try {
+          body = raw ? JSON.parse(raw) : {};
+        } catch {
+          return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+
+      let context: C;
+      try {
+        context = await o.context(req, requestId);
+      } catch (e) {
+        if (e instanceof PlazaError) {
+          return sendJson(res, HTTP_STATUS[e.code] ?? 400, { errors: [{ message: e.message, extensions: e.extensions }] });
+        }
+        throw e;
+      }
+      const result = await o.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+        context: async () => context,
+      });
+      for (const [k, v] of result.headers) res.setHeader(k, v);
+      res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (e) {
+      if (e instanceof BodyError) return sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }] });
+      o.log.error({ err: e, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  };
+}
+
+export function createHttpServer<C extends BaseContext>(o: HttpAppOptions<C>): Server {
+  const server = createServer((req, res) => void createRequestHandler(o)(req, res));
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** Listens and resolves with the bound port (pass 0 for any free port). */
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes idle sockets. */
+export function closeServer(server: Server, graceMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

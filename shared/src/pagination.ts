@@ -1,0 +1,204 @@
+import { Field, Int, ObjectType, Directive, type ClassType } from 'type-graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { BadUserInputError } from './errors';
+
+/** Contract: `first <= 100`. */
+export const MAX_PAGE_SIZE = 100;
+
+@Directive('@shareable')
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Page<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: PageInfo;
+  totalCount?: number;
+}
+
+/** The connection and edge types of one node type, named as the contract names them. */
+export function connectionTypes<T extends ClassType>(name: string, node: T, options: { totalCount?: boolean } = {}) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => node)
+    node!: InstanceType<T>;
+
+    @Field()
+    cursor!: string;
+  }
+
+  if (options.totalCount === false) {
+    @ObjectType(`${name}Connection`)
+    class ConnectionWithoutCount {
+      @Field(() => [Edge])
+      edges!: Edge[];
+
+      @Field(() => PageInfo)
+      pageInfo!: PageInfo;
+    }
+    return { Edge, Connection: ConnectionWithoutCount as unknown as ClassType<Page<InstanceType<T>>> };
+  }
+
+  @ObjectType(`${name}Connection`)
+  class Connection {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int)
+    totalCount!: number;
+  }
+  return { Edge, Connection: Connection as unknown as ClassType<Page<InstanceType<T>>> };
+}
+
+/** Validated page size: 0..100, default as the contract's argument default. */
+export function pageSize(first: number | null | undefined, fallback = 20): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
+    throw new BadUserInputError('first', `first 必须在 0 到 ${MAX_PAGE_SIZE} 之间 (first must be 0..${MAX_PAGE_SIZE}, got ${first})`);
+  }
+  return n;
+}
+
+export type CursorValue = string | number;
+
+export function encodeCursor(values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** Opaque cursor -> its sort-key values; anything else is BAD_USER_INPUT on `after`. */
+export function decodeCursor(cursor: string | null | undefined, length: number, field = 'after'): CursorValue[] | null {
+  if (cursor == null || cursor === '') return null;
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      return values as CursorValue[];
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new BadUserInputError(field, `无效的游标 (invalid cursor ${JSON.stringify(cursor)})`);
+}
+
+/** Sort keys of a keyset page; all in one direction so a row-value comparison serves the cursor. */
+export interface Keyset<T> {
+  /** SQL expressions, e.g. ['s.scheduled_at', 's.id']. */
+  columns: string[];
+  direction: 'ASC' | 'DESC';
+  /** The cursor values of a row, in `columns` order. Dates travel as ISO strings. */
+  valuesOf: (row: T) => CursorValue[];
+  /** SQL cast for each cursor value, e.g. ['timestamptz', 'uuid']. */
+  casts: string[];
+}
+
+/**
+ * Runs a keyset-paginated query: one statement for the page (first + 1 rows to learn
+ * hasNextPage) and one for the total. Stable under concurrent inserts: a cursor names a
+ * position in the sort order, not an offset.
+ */
+export async function keysetPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  keyset: Keyset<T>,
+  args: { first?: number | null; after?: string | null },
+  options: { defaultFirst?: number; withTotal?: boolean } = {},
+): Promise<Page<T> & { totalCount: number }> {
+  const first = pageSize(args.first, options.defaultFirst);
+  const after = decodeCursor(args.after, keyset.columns.length);
+  const totalPromise = options.withTotal === false ? Promise.resolve(-1) : qb.clone().orderBy().getCount();
+  const page = qb.clone();
+  if (after) {
+    const op = keyset.direction === 'DESC' ? '<' : '>';
+    const lhs = `(${keyset.columns.join(', ')})`;
+    const rhs = `(${after.map((_, i) => `CAST(:__k${i} AS ${keyset.casts[i]})`).join(', ')})`;
+    page.andWhere(`${lhs} ${op} ${rhs}`, Object.fromEntries(after.map((v, i) => [`__k${i}`, v])));
+  }
+  page.orderBy();
+  for (const c of keyset.columns) page.addOrderBy(c, keyset.direction);
+  const rows = first === 0 ? [] : await page.limit(first + 1).getMany();
+  const [totalCount] = await Promise.all([totalPromise]);
+  return toPage(rows, first, (r) => encodeCursor(keyset.valuesOf(r)), totalCount);
+}
+
+export function toPage<T>(rows: T[], first: number, cursorOf: (row: T) => string, totalCount: number): Page<T> & { totalCount: number } {
+  const hasNextPage = rows.length > first;
+  const edges = rows.slice(0, first).map((node) => ({ node, cursor: cursorOf(node) }));
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null }, totalCount };
+}
+
+/**
+ * Keyset pages for many parents at once (e.g. `Community.sessions(first: 5)` for each community
+ * of a list): three statements per batch whatever the number of parents — the ids of each
+ * parent's first `first + 1` rows by ROW_NUMBER(), those rows, and the per-parent totals.
+ * `qb` selects the child entity, already filtered by everything but the parent.
+ */
+export async function partitionedKeysetPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  partitionColumn: string,
+  parentOf: (row: T) => string,
+  parentIds: string[],
+  keyset: Keyset<T>,
+  args: { first?: number | null; after?: string | null },
+  options: { defaultFirst?: number } = {},
+): Promise<Map<string, Page<T> & { totalCount: number }>> {
+  const first = pageSize(args.first, options.defaultFirst);
+  const after = decodeCursor(args.after, keyset.columns.length);
+  const alias = qb.alias;
+  const base = qb.clone().andWhere(`${partitionColumn} IN (:...__parents)`, { __parents: parentIds });
+
+  const counts = await base
+    .clone()
+    .select(`${partitionColumn}`, 'pid')
+    .addSelect('COUNT(*)', 'n')
+    .orderBy()
+    .groupBy(partitionColumn)
+    .getRawMany<{ pid: string; n: string }>();
+
+  const ranked = base.clone().orderBy();
+  if (after) {
+    const op = keyset.direction === 'DESC' ? '<' : '>';
+    ranked.andWhere(
+      `(${keyset.columns.join(', ')}) ${op} (${after.map((_, i) => `CAST(:__k${i} AS ${keyset.casts[i]})`).join(', ')})`,
+      Object.fromEntries(after.map((v, i) => [`__k${i}`, v])),
+    );
+  }
+  const order = keyset.columns.map((c) => `${c} ${keyset.direction}`).join(', ');
+  ranked
+    .select(`${alias}.id`, 'id')
+    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partitionColumn} ORDER BY ${order})`, 'rn');
+  const [sql, params] = ranked.getQueryAndParameters();
+  const ids: string[] = first === 0 ? [] : (await qb.connection.query(`SELECT id FROM (${sql}) ranked WHERE rn <= ${first + 1}`, params)).map((r: { id: string }) => r.id);
+
+  const rows = ids.length
+    ? await qb.clone().orderBy().andWhere(`${alias}.id IN (:...__ids)`, { __ids: ids }).getMany()
+    : [];
+  const sorted = rows.sort((a, b) => compareKeys(keyset.valuesOf(a), keyset.valuesOf(b)) * (keyset.direction === 'DESC' ? -1 : 1));
+  const byParent = new Map<string, T[]>();
+  for (const r of sorted) {
+    const p = parentOf(r);
+    const list = byParent.get(p);
+    if (list) list.push(r);
+    else byParent.set(p, [r]);
+  }
+  const totals = new Map(counts.map((c) => [String(c.pid), Number(c.n)]));
+  return new Map(
+    parentIds.map((p) => [p, toPage(byParent.get(p) ?? [], first, (r) => encodeCursor(keyset.valuesOf(r)), totals.get(p) ?? 0)]),
+  );
+}
+
+function compareKeys(a: CursorValue[], b: CursorValue[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! < b[i]!) return -1;
+    if (a[i]! > b[i]!) return 1;
+  }
+  return 0;
+}
+
+/** An empty page, for parents that have nothing. */
+export const emptyPage = <T>(): Page<T> & { totalCount: number } => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 });

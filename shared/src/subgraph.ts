@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { formatClientError } from './errors';
+import { verifyIdentity } from './identity';
+import { closeServer, createHttpServer, listen, sendJson, type Route } from './http';
+import type { Viewer } from './viewer';
+
+/** What every subgraph resolver receives; services extend it with their loaders. */
+export interface SubgraphContext {
+  viewer: Viewer;
+  requestId: string;
+  log: Logger;
+}
+
+export interface SubgraphAppOptions<C extends SubgraphContext> {
+  name: string;
+  schema: GraphQLSchema;
+  gatewaySecret: string;
+  production: boolean;
+  log: Logger;
+  /** Adds the per-request parts (one DataLoader set per request). */
+  extendContext: (base: SubgraphContext) => C;
+  /** `/ready` answers 200 only while this resolves true (e.g. the database answers). */
+  isReady: () => Promise<boolean>;
+  routes?: Record<string, Route>;
+}
+
+export interface App {
+  server: Server;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Logs internal failures once, with the request id; client errors are not the server's fault. */
+export function errorLoggingPlugin(log: Logger): ApolloServerPlugin<{ requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const err of errors) {
+            const code = err.extensions?.code;
+            if (code && code !== 'INTERNAL_SERVER_ERROR') continue;
+            log.error({ err: err.originalError ?? err, requestId: contextValue.requestId, operationName, path: err.path }, err.message);
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAppOptions<C>): Promise<App> {
+  const apollo = new ApolloServer<C>({
+    schema: o.schema,
+    introspection: !o.production,
+    includeStacktraceInErrorResponses: !o.production,
+    formatError: (formatted) => formatClientError(formatted, o.production),
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,
+    ],
+  });
+  await apollo.start();
+  const server = createHttpServer<C>({
+    apollo,
+    log: o.log,
+    context: async (req, requestId) => {
+      const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
+      return o.extendContext({ viewer, requestId, log: o.log.child({ requestId }) });
+    },
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: o.name }),
+      '/ready': async (_req, res) => {
+        const ok = await o.isReady().catch(() => false);
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: o.name });
+      },
+      ...o.routes,
+    },
+  });
+  return {
+    server,
+    listen: (port, host) => listen(server, port, host),
+    async close() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}
