@@ -28,7 +28,7 @@ export class SubgraphClient {
     for (const id of new Set(ids)) {
       const hit = this.cache.get(`${typename}:${selection}:${id}`);
       if (hit && now - hit.at < this.ttlMs) {
-        if (hit.value) out.set(id, hit.value as T);
+        out.set(id, hit.value as T);
       } else missing.push(id);
     }
     if (!missing.length) return out;
@@ -46,8 +46,11 @@ export class SubgraphClient {
     if (!body.data) throw new Error(`${this.url} _entities(${typename}) failed: ${JSON.stringify(body.errors)}`);
     body.data._entities.forEach((entity, i) => {
       const id = missing[i]!;
-      if (this.ttlMs > 0) this.cache.set(`${typename}:${selection}:${id}`, { at: now, value: entity });
-      if (entity) out.set(id, entity);
+      // Misses are not cached: an entity created a moment later must be found at once.
+      if (entity) {
+        if (this.ttlMs > 0) this.cache.set(`${typename}:${selection}:${id}`, { at: now, value: entity });
+        out.set(id, entity);
+      }
     });
     return out;
   }
