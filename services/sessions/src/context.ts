@@ -2,11 +2,21 @@ import type { SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { communityLoaders } from './community/community.loaders';
 import { CommunityService } from './community/community.service';
+import { sessionLoaders } from './session/session.loaders';
+import { SessionService } from './session/session.service';
+import { topicLoaders } from './topic/topic.loaders';
+import { TopicService } from './topic/topic.service';
+import { visitLoaders } from './visit/visit.loaders';
+import { VisitService } from './visit/visit.service';
 
 /** Long-lived, one per process. */
 export function createServices(ds: DataSource) {
+  const community = new CommunityService(ds);
   return {
-    community: new CommunityService(ds),
+    community,
+    visit: new VisitService(ds, community),
+    topic: new TopicService(ds, community),
+    session: new SessionService(ds, community),
   };
 }
 
@@ -14,6 +24,9 @@ export function createServices(ds: DataSource) {
 export function createLoaders(ds: DataSource) {
   return {
     ...communityLoaders(ds),
+    ...visitLoaders(ds),
+    ...topicLoaders(ds),
+    ...sessionLoaders(ds),
   };
 }
 

@@ -1,10 +1,25 @@
 import { buildFederatedSchema } from '@plaza/shared';
 import { communityReferences } from './community/community.reference';
 import { CommunityResolver, GridResolver } from './community/community.resolver';
+import { sessionReferences } from './session/session.reference';
+import { CommunitySessionsResolver, SessionResolver } from './session/session.resolver';
+import { topicReferences } from './topic/topic.reference';
+import { CommunityTopicsResolver, TopicResolver } from './topic/topic.resolver';
 import { ViewerResolver } from './viewer/viewer.resolver';
+import { CommunityVisitsResolver, VisitResolver } from './visit/visit.resolver';
 
-export const resolvers = [CommunityResolver, GridResolver, ViewerResolver] as const;
+export const resolvers = [
+  CommunityResolver,
+  GridResolver,
+  CommunitySessionsResolver,
+  CommunityTopicsResolver,
+  CommunityVisitsResolver,
+  VisitResolver,
+  TopicResolver,
+  SessionResolver,
+  ViewerResolver,
+] as const;
 
 export function buildSessionsSchema() {
-  return buildFederatedSchema({ resolvers }, { ...communityReferences });
+  return buildFederatedSchema({ resolvers }, { ...communityReferences, ...topicReferences, ...sessionReferences });
 }

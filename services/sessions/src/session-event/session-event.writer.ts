@@ -1,0 +1,35 @@
+import type { QueryRunner } from 'typeorm';
+
+/** The kinds of `sessions.session_event`, as the contract's SessionEventKind names them. */
+export const SESSION_EVENT_KINDS = [
+  'SCHEDULED',
+  'STARTED',
+  'ATTENDANCE_UPDATED',
+  'CLOSED',
+  'CANCELLED',
+  'TOPIC_PROPOSED',
+  'TOPIC_DECIDED',
+] as const;
+export type SessionEventKind = (typeof SESSION_EVENT_KINDS)[number];
+
+export interface SessionEventRow {
+  kind: SessionEventKind;
+  communityId: string;
+  sessionId?: string | null;
+  topicId?: string | null;
+  actor?: string | null;
+}
+
+/**
+ * Appends one event inside the caller's transaction. Call it as the LAST step before commit:
+ * the advisory lock serialises event writers until they commit, so `seq` order equals commit
+ * order and a reader resuming "after seq N" can never miss a row that commits later with a
+ * smaller seq. Holding it only at the end keeps that serialised window short.
+ */
+export async function appendSessionEvent(runner: QueryRunner, e: SessionEventRow): Promise<void> {
+  await runner.query(`SELECT pg_advisory_xact_lock(hashtext('sessions.session_event'))`);
+  await runner.query(
+    `INSERT INTO sessions.session_event (kind, community_id, session_id, topic_id, actor) VALUES ($1, $2, $3, $4, $5)`,
+    [e.kind, e.communityId, e.sessionId ?? null, e.topicId ?? null, e.actor ?? null],
+  );
+}

@@ -1,0 +1,70 @@
+import { ok } from '@plaza/shared/testing';
+import { startSessions, type SessionsHarness } from './harness';
+
+let h: SessionsHarness;
+beforeAll(async () => {
+  h = await startSessions();
+});
+afterAll(() => h?.stop());
+
+/** n communities, each with 2 grids, 3 topics and 7 sessions (more than a page of 5), straight in SQL. */
+async function seed(n: number, offset: number) {
+  await h.dataSource.query(
+    `WITH c AS (
+       INSERT INTO sessions.community (name, subdistrict) SELECT '社区' || g, '街道' FROM generate_series($1::int, $2::int) g RETURNING id
+     ), gr AS (
+       INSERT INTO sessions.grid (community_id, name) SELECT c.id, '网格' || k FROM c, generate_series(1, 2) k
+     ), t AS (
+       INSERT INTO sessions.topic_proposal (community_id, title, category, source)
+       SELECT c.id, '议题' || k, 'SAFETY', 'COMMITTEE' FROM c, generate_series(1, 3) k RETURNING id, community_id
+     )
+     INSERT INTO sessions.session (community_id, title, theme_id, venue, host, scheduled_at)
+     SELECT t.community_id, '夜话', CASE WHEN k % 2 = 0 THEN t.id END, '广场', '主持', now() - k * interval '1 day'
+     FROM t, generate_series(1, 3) k WHERE t.id IS NOT NULL`,
+    [offset + 1, offset + n],
+  );
+}
+
+async function statements(query: string, variables: Record<string, unknown> = {}) {
+  h.counter.reset();
+  const data = ok(await h.request(query, variables));
+  return { count: h.counter.count, data };
+}
+
+const LIST = `{ communities { grids { name } sessions(first: 5) { totalCount edges { node { title theme { title } } } } } }`;
+const EVERYTHING = `{ communities { id
+  topicProposals(first: 2) { totalCount edges { node { title session { id } community { name } } } }
+  visits(first: 2) { totalCount edges { node { visitor grid { name } } } }
+  sessions(first: 5) { totalCount edges { node { title community { name } theme { title session { title } } attendance { total } } } } } }`;
+
+describe('statement counts do not grow with the number of rows', () => {
+  it('communities with grids and their first sessions and themes: same for 5 as for 30', async () => {
+    await seed(5, 0);
+    const five = await statements(LIST);
+    expect(five.data.communities).toHaveLength(5);
+    expect(five.data.communities[0].sessions.totalCount).toBe(9);
+    expect(five.data.communities[0].sessions.edges).toHaveLength(5);
+    expect(five.data.communities[0].sessions.edges.some((e: any) => e.node.theme)).toBe(true);
+    const fiveAll = await statements(EVERYTHING);
+
+    await seed(25, 5);
+    const thirty = await statements(LIST);
+    expect(thirty.data.communities).toHaveLength(30);
+    expect(thirty.count).toBe(five.count);
+    // communities, grids, session totals, ranked ids, session rows, themes.
+    expect(five.count).toBe(6);
+    expect((await statements(EVERYTHING)).count).toBe(fiveAll.count);
+  });
+
+  it('entity references are batched: one statement per type whatever the number of keys', async () => {
+    const rows: { id: string }[] = await h.dataSource.query(`SELECT id FROM sessions.session LIMIT 30`);
+    const topics: { id: string }[] = await h.dataSource.query(`SELECT id FROM sessions.topic_proposal LIMIT 30`);
+    const Q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { title } ... on TopicProposal { title } } }`;
+    const reps = (n: number) => [...rows.slice(0, n).map((r) => ({ __typename: 'Session', id: r.id })), ...topics.slice(0, n).map((t) => ({ __typename: 'TopicProposal', id: t.id }))];
+    const few = await statements(Q, { r: reps(2) });
+    const many = await statements(Q, { r: reps(30) });
+    expect(many.data._entities).toHaveLength(60);
+    expect(many.count).toBe(few.count);
+    expect(many.count).toBe(2);
+  });
+});
