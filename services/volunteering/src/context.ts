@@ -1,0 +1,36 @@
+import type { SubgraphContext } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
+import { activityLoaders } from './activity/activity.loaders';
+import { ActivityService } from './activity/activity.service';
+import { cadreLoaders } from './cadre/cadre.loaders';
+import { CadreService } from './cadre/cadre.service';
+import type { ForeignDirectory } from './foreign/foreign.directory';
+import { teamLoaders } from './team/team.loaders';
+import { TeamService } from './team/team.service';
+
+/** Long-lived, one per process. */
+export function createServices(ds: DataSource, directory: ForeignDirectory) {
+  const team = new TeamService(ds, directory);
+  return {
+    team,
+    activity: new ActivityService(ds, team, directory),
+    cadre: new CadreService(ds, directory),
+  };
+}
+
+/** One DataLoader set per request, so batching never leaks data across viewers. */
+export function createLoaders(ds: DataSource) {
+  return {
+    ...teamLoaders(ds),
+    ...activityLoaders(ds),
+    ...cadreLoaders(ds),
+  };
+}
+
+export type VolunteeringServices = ReturnType<typeof createServices>;
+export type VolunteeringLoaders = ReturnType<typeof createLoaders>;
+
+export interface VolunteeringContext extends SubgraphContext {
+  loaders: VolunteeringLoaders;
+  services: VolunteeringServices;
+}

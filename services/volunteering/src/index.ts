@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate } from '@plaza/shared';
+import { createVolunteeringDataSource, SCHEMA } from './data-source';
+import { volunteeringEnvSchema } from './env';
+import { createServer } from './server';
+
+export { createServer } from './server';
+export { createVolunteeringDataSource, SCHEMA } from './data-source';
+export { buildVolunteeringSchema } from './schema';
+export { SubgraphDirectory, type ForeignDirectory } from './foreign/foreign.directory';
+
+/** Starts the service as its own process (also used by the one-process embedded start). */
+export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
+  const log = createLogger('volunteering', env.LOG_LEVEL);
+  const dataSource = createVolunteeringDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  await dataSource.initialize();
+  await migrate(dataSource, SCHEMA);
+  const app = await createServer({
+    dataSource,
+    gatewaySecret: env.GATEWAY_SECRET,
+    sessionsUrl: env.SESSIONS_URL,
+    issuesUrl: env.ISSUES_URL,
+    production: env.NODE_ENV === 'production',
+    log,
+  });
+  const port = await app.listen(env.PORT, env.HOST);
+  log.info({ port }, `volunteering subgraph on http://${env.HOST}:${port}/graphql`);
+  return {
+    port,
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+if (require.main === module) {
+  main().then(
+    (running) => {
+      const stop = () => void running.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

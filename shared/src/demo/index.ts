@@ -1,0 +1,2 @@
+export * from './world';
+export { Random, stableId } from './random';
