@@ -1,0 +1,35 @@
+import type { SubgraphContext } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
+import type { SessionsDirectory } from './directory/sessions.directory';
+import { IssueEventService } from './events/issue-event.service';
+import { issueLoaders } from './issue/issue.loaders';
+import { IssueService, type Clock } from './issue/issue.service';
+import { LoopService } from './loop/loop.service';
+import { VotesService } from './votes/votes.service';
+
+/** Long-lived, one per process. */
+export function createServices(ds: DataSource, directory: SessionsDirectory, clock: Clock) {
+  const issue = new IssueService(ds, directory, clock);
+  return {
+    issue,
+    loop: new LoopService(ds, clock),
+    votes: new VotesService(ds),
+    events: new IssueEventService(ds),
+  };
+}
+
+export type IssuesServices = ReturnType<typeof createServices>;
+
+/** One DataLoader set per request (they hold the viewer), so batching never leaks data across viewers. */
+export function createLoaders(ds: DataSource, services: IssuesServices, viewer: SubgraphContext['viewer']) {
+  return { ...issueLoaders(ds, services, viewer) };
+}
+
+export type IssuesLoaders = ReturnType<typeof createLoaders>;
+
+export interface IssuesContext extends SubgraphContext {
+  loaders: IssuesLoaders;
+  services: IssuesServices;
+  /** Mutations call it first: what they answer is read after their change, not from an earlier cache. */
+  resetLoaders(): void;
+}

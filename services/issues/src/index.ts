@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate } from '@plaza/shared';
+import { createIssuesDataSource, SCHEMA } from './data-source';
+import { issuesEnvSchema } from './env';
+import { startOverdueJob } from './overdue/overdue.job';
+import { createServer } from './server';
+
+export { createServer, type IssuesDeps } from './server';
+export { createIssuesDataSource, SCHEMA } from './data-source';
+export { buildIssuesSchema } from './schema';
+export { startOverdueJob, sweepOverdue, type OverdueJob, type OverdueJobOptions } from './overdue/overdue.job';
+
+/** Starts the service as its own process (also used by the one-process embedded start). */
+export async function main(env = loadEnvOrExit(issuesEnvSchema)) {
+  const log = createLogger('issues', env.LOG_LEVEL);
+  const dataSource = createIssuesDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  await dataSource.initialize();
+  await migrate(dataSource, SCHEMA);
+  const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
+  const port = await app.listen(env.PORT, env.HOST);
+  const overdue = startOverdueJob({ dataSource, intervalMs: env.OVERDUE_SWEEP_MS, log });
+  log.info({ port }, `issues subgraph on http://${env.HOST}:${port}/graphql`);
+  return {
+    port,
+    async close() {
+      await overdue.stop();
+      await app.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+if (require.main === module) {
+  main().then(
+    (running) => {
+      const stop = () => void running.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

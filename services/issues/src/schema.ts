@@ -1,0 +1,14 @@
+import { buildFederatedSchema } from '@plaza/shared';
+import { IssueEventResolver } from './events/issue-event.resolver';
+import { stubReferences } from './federation/refs.reference';
+import { CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver } from './federation/refs.resolver';
+import { GridRef, SessionRef, TopicProposalRef } from './federation/refs.entity';
+import { IssueResolver, LedgerEntryResolver } from './issue/issue.resolver';
+import { LoopResolver } from './loop/loop.resolver';
+import { VotesResolver } from './votes/votes.resolver';
+
+export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver] as const;
+
+export function buildIssuesSchema() {
+  return buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef] }, { ...stubReferences });
+}

@@ -1,0 +1,46 @@
+import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
+import { createLoaders, createServices, type IssuesContext } from './context';
+import { SessionsDirectory } from './directory/sessions.directory';
+import type { Clock } from './issue/issue.service';
+import { buildIssuesSchema } from './schema';
+
+export interface IssuesDeps {
+  dataSource: DataSource;
+  gatewaySecret: string;
+  /** The sessions subgraph, where community, grid and session ids are checked. */
+  sessionsUrl: string;
+  /** What "now" is (deadlines, overdue). Default the wall clock. */
+  clock?: Clock;
+  production?: boolean;
+  log?: Logger;
+}
+
+/** Builds the subgraph without side effects: no port is bound until `listen`, no job is started. */
+export async function createServer(deps: IssuesDeps): Promise<App> {
+  const { schema } = await buildIssuesSchema();
+  const clock = deps.clock ?? (() => new Date());
+  const services = createServices(deps.dataSource, new SessionsDirectory(deps.sessionsUrl, deps.gatewaySecret), clock);
+  return createSubgraphApp<IssuesContext>({
+    name: 'issues',
+    schema,
+    gatewaySecret: deps.gatewaySecret,
+    production: deps.production ?? false,
+    log: deps.log ?? createLogger('issues', 'silent'),
+    extendContext: (base) => {
+      const ctx: IssuesContext = {
+        ...base,
+        services,
+        loaders: createLoaders(deps.dataSource, services, base.viewer),
+        resetLoaders() {
+          ctx.loaders = createLoaders(deps.dataSource, services, base.viewer);
+        },
+      };
+      return ctx;
+    },
+    isReady: async () => {
+      await deps.dataSource.query('SELECT 1');
+      return true;
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { IssuesContext } from '../context';
+import { Issue } from '../issue/issue.entity';
+import { Stance } from '../issue/issue.enums';
+import { Plan } from './plan.entity';
+
+@Resolver(() => Plan)
+export class VotesResolver {
+  @Mutation(() => Issue, { description: 'RESIDENT or STAFF; idempotent per viewer' })
+  supportIssue(@Arg('issueId', () => ID) issueId: string, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.support(ctx.viewer, issueId);
+  }
+
+  @Mutation(() => Issue, { description: 'idempotent per viewer' })
+  withdrawSupport(@Arg('issueId', () => ID) issueId: string, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.withdraw(ctx.viewer, issueId);
+  }
+
+  @Mutation(() => Plan, { description: 'RESIDENT or STAFF' })
+  proposePlan(@Arg('issueId', () => ID) issueId: string, @Arg('summary') summary: string, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.propose(ctx.viewer, issueId, summary);
+  }
+
+  @Mutation(() => Plan, { description: 'RESIDENT or STAFF; one stance per viewer, re-voting changes it' })
+  votePlan(@Arg('planId', () => ID) planId: string, @Arg('stance', () => Stance) stance: Stance, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.vote(ctx.viewer, planId, stance);
+  }
+
+  @Mutation(() => Plan, { description: 'STAFF of the community; adopting one rejects the others' })
+  decidePlan(@Arg('planId', () => ID) planId: string, @Arg('adopt') adopt: boolean, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.decide(ctx.viewer, planId, adopt);
+  }
+
+  @FieldResolver(() => Issue)
+  issue(@Root() plan: Plan, @Ctx() ctx: IssuesContext) {
+    return ctx.loaders.issue.load(plan.issueId);
+  }
+
+  @FieldResolver(() => Stance, { nullable: true })
+  viewerStance(@Root() plan: Plan, @Ctx() ctx: IssuesContext) {
+    return ctx.loaders.viewerStance.load(plan.id);
+  }
+}

@@ -1,0 +1,112 @@
+import { ConflictError, isUuid, NotFoundError, requireResidentOrStaffOf, requireSignedIn, requireStaffOf, type Viewer } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
+import type { EventDraft } from '../events/event-log';
+import { Issue } from '../issue/issue.entity';
+import { FINISHED_STATUSES, IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
+import { actorOf } from '../issue/issue.service';
+import { changeIssue, returning } from '../loop/issue-lock';
+import { parseText } from '../loop/loop.input';
+import { Plan } from './plan.entity';
+
+/**
+ * Support votes and plan votes. Every vote locks its request row, so votes on one request are
+ * serialised and the tallies counted inside the lock are exact; the (thing, viewer) primary keys
+ * make each viewer's vote idempotent without a read-then-write race.
+ */
+export class VotesService {
+  constructor(private readonly ds: DataSource) {}
+
+  private async supportChange(viewer: Viewer, issueId: string, add: boolean): Promise<Issue> {
+    requireSignedIn(viewer);
+    await changeIssue(this.ds, issueId, 'issueId', async (q, issue) => {
+      requireResidentOrStaffOf(viewer, issue.community_id);
+      const changed = add
+        ? await returning(q, `INSERT INTO issues.support (issue_id, supporter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id])
+        : await returning(q, `DELETE FROM issues.support WHERE issue_id = $1 AND supporter_id = $2 RETURNING 1`, [issueId, viewer.id]);
+      if (!changed.length) return { result: undefined, events: [] };
+      const [row] = await returning(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
+      return { result: undefined, events: [{ kind: IssueEventKind.SUPPORT_CHANGED, actor: actorOf(viewer), supportCount: row.support_count }] };
+    });
+    return this.ds.getRepository(Issue).findOneByOrFail({ id: issueId });
+  }
+
+  /** Idempotent per viewer: a second support changes nothing and logs nothing. */
+  support(viewer: Viewer, issueId: string) {
+    return this.supportChange(viewer, issueId, true);
+  }
+
+  withdraw(viewer: Viewer, issueId: string) {
+    return this.supportChange(viewer, issueId, false);
+  }
+
+  /** RESIDENT or STAFF of the community; not on a finished request. */
+  async propose(viewer: Viewer, issueId: string, summary: string): Promise<Plan> {
+    requireSignedIn(viewer);
+    const text = parseText('summary', summary, 1000);
+    const planId = await changeIssue(this.ds, issueId, 'issueId', async (q, issue) => {
+      requireResidentOrStaffOf(viewer, issue.community_id);
+      if (FINISHED_STATUSES.includes(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能再提方案 (a ${issue.status} request takes no new plans)`);
+      const [row] = await q.query(`INSERT INTO issues.plan (issue_id, summary, proposed_by) VALUES ($1, $2, $3) RETURNING id`, [issueId, text, actorOf(viewer)]);
+      return { result: row.id as string, events: [{ kind: IssueEventKind.PLAN_PROPOSED, actor: actorOf(viewer), note: text, planId: row.id }] };
+    });
+    return this.ds.getRepository(Plan).findOneByOrFail({ id: planId });
+  }
+
+  private async issueOfPlan(planId: string): Promise<string> {
+    const [row] = isUuid(planId) ? await this.ds.query(`SELECT issue_id FROM issues.plan WHERE id = $1`, [planId]) : [];
+    if (!row) throw new NotFoundError('Plan', planId, 'planId');
+    return row.issue_id;
+  }
+
+  /** One stance per viewer; voting again changes it. Tallies are recounted inside the request lock. */
+  async vote(viewer: Viewer, planId: string, stance: Stance): Promise<Plan> {
+    requireSignedIn(viewer);
+    const issueId = await this.issueOfPlan(planId);
+    await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
+      requireResidentOrStaffOf(viewer, issue.community_id);
+      const [plan] = await q.query(`SELECT status FROM issues.plan WHERE id = $1`, [planId]);
+      if (plan.status !== PlanStatus.OPEN) throw new ConflictError(plan.status, plan.status, `方案已 ${plan.status}，不能再投票 (the plan is decided)`);
+      const [prior] = await q.query(`SELECT stance FROM issues.plan_vote WHERE plan_id = $1 AND voter_id = $2`, [planId, viewer.id]);
+      if (prior?.stance === stance) return { result: undefined, events: [] };
+      await q.query(
+        `INSERT INTO issues.plan_vote (plan_id, voter_id, stance) VALUES ($1, $2, $3)
+         ON CONFLICT (plan_id, voter_id) DO UPDATE SET stance = EXCLUDED.stance, voted_at = now()`,
+        [planId, viewer.id, stance],
+      );
+      await q.query(
+        `UPDATE issues.plan p SET votes_for = t.f, votes_against = t.a, votes_abstain = t.x
+         FROM (SELECT count(*) FILTER (WHERE stance = 'FOR') AS f, count(*) FILTER (WHERE stance = 'AGAINST') AS a, count(*) FILTER (WHERE stance = 'ABSTAIN') AS x
+               FROM issues.plan_vote WHERE plan_id = $1) t
+         WHERE p.id = $1`,
+        [planId],
+      );
+      return { result: undefined, events: [{ kind: IssueEventKind.PLAN_VOTED, actor: actorOf(viewer), planId, supportCount: issue.support_count }] };
+    });
+    return this.ds.getRepository(Plan).findOneByOrFail({ id: planId });
+  }
+
+  /** STAFF: adopting one plan rejects the request's other open plans. */
+  async decide(viewer: Viewer, planId: string, adopt: boolean): Promise<Plan> {
+    requireSignedIn(viewer);
+    const issueId = await this.issueOfPlan(planId);
+    await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
+      requireStaffOf(viewer, issue.community_id);
+      const to = adopt ? PlanStatus.ADOPTED : PlanStatus.REJECTED;
+      const [plan] = await q.query(`SELECT status FROM issues.plan WHERE id = $1`, [planId]);
+      if (plan.status !== PlanStatus.OPEN) throw new ConflictError(plan.status, to, `方案已 ${plan.status} (the plan is already decided)`);
+      await q.query(`UPDATE issues.plan SET status = $2, decided_at = now() WHERE id = $1`, [planId, to]);
+      const actor = actorOf(viewer);
+      const events: EventDraft[] = [{ kind: IssueEventKind.PLAN_DECIDED, actor, planId, note: to }];
+      if (adopt) {
+        const others = await returning<{ id: string }>(
+          q,
+          `UPDATE issues.plan SET status = 'REJECTED', decided_at = now() WHERE issue_id = $1 AND id <> $2 AND status = 'OPEN' RETURNING id`,
+          [issueId, planId],
+        );
+        for (const o of others) events.push({ kind: IssueEventKind.PLAN_DECIDED, actor, planId: o.id, note: `REJECTED (采纳了另一方案 another plan was adopted)` });
+      }
+      return { result: undefined, events };
+    });
+    return this.ds.getRepository(Plan).findOneByOrFail({ id: planId });
+  }
+}
