@@ -2,6 +2,8 @@ import type { SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { communityLoaders } from './community/community.loaders';
 import { CommunityService } from './community/community.service';
+import { overviewLoaders } from './overview/overview.loaders';
+import { OverviewService } from './overview/overview.service';
 import { sessionLoaders } from './session/session.loaders';
 import { SessionService } from './session/session.service';
 import { topicLoaders } from './topic/topic.loaders';
@@ -17,6 +19,7 @@ export function createServices(ds: DataSource) {
     visit: new VisitService(ds, community),
     topic: new TopicService(ds, community),
     session: new SessionService(ds, community),
+    overview: new OverviewService(ds),
   };
 }
 
@@ -27,6 +30,7 @@ export function createLoaders(ds: DataSource) {
     ...visitLoaders(ds),
     ...topicLoaders(ds),
     ...sessionLoaders(ds),
+    ...overviewLoaders(ds),
   };
 }
 

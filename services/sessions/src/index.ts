@@ -7,6 +7,7 @@ import { createServer } from './server';
 export { createServer } from './server';
 export { createSessionsDataSource, SCHEMA } from './data-source';
 export { buildSessionsSchema } from './schema';
+export { seedDemo } from './seed/demo.seed';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
 export async function main(env = loadEnvOrExit(sessionsEnvSchema)) {

@@ -1,6 +1,8 @@
 import { buildFederatedSchema } from '@plaza/shared';
 import { communityReferences } from './community/community.reference';
 import { CommunityResolver, GridResolver } from './community/community.resolver';
+import { overviewReferences } from './overview/overview.reference';
+import { OverviewResolver } from './overview/overview.resolver';
 import { sessionReferences } from './session/session.reference';
 import { CommunitySessionsResolver, SessionResolver } from './session/session.resolver';
 import { topicReferences } from './topic/topic.reference';
@@ -18,8 +20,9 @@ export const resolvers = [
   TopicResolver,
   SessionResolver,
   ViewerResolver,
+  OverviewResolver,
 ] as const;
 
 export function buildSessionsSchema() {
-  return buildFederatedSchema({ resolvers }, { ...communityReferences, ...topicReferences, ...sessionReferences });
+  return buildFederatedSchema({ resolvers }, { ...communityReferences, ...topicReferences, ...sessionReferences, ...overviewReferences });
 }

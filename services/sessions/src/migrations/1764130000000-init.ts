@@ -72,6 +72,13 @@ export class Init1764130000000 implements MigrationInterface {
     await q.query(`CREATE INDEX session_scheduled_idx ON sessions.session (scheduled_at DESC, id DESC)`);
     await q.query(`CREATE INDEX session_theme_idx ON sessions.session (theme_id) WHERE theme_id IS NOT NULL`);
     await q.query(`CREATE INDEX session_live_idx ON sessions.session (started_at) WHERE status = 'LIVE'`);
+    // Analysts' overview (overview/overview.service.ts): city- and subdistrict-wide figures scan a
+    // time range, so each table gets a range index covering the columns summed, which keeps the
+    // aggregates index-only; a community scope uses the per-community page indexes above.
+    await q.query(`CREATE INDEX session_held_idx ON sessions.session (scheduled_at)
+      INCLUDE (community_id, residents, party_members, cadres, deputies, cppcc_members) WHERE status = 'CLOSED'`);
+    await q.query(`CREATE INDEX visit_visited_idx ON sessions.visit (visited_at) INCLUDE (community_id, households_visited)`);
+    await q.query(`CREATE INDEX topic_proposal_proposed_idx ON sessions.topic_proposal (proposed_at) INCLUDE (community_id)`);
     // The live-updates feed reads this log by seq; see session-event/session-event.writer.ts.
     await q.query(`CREATE TABLE sessions.session_event (
       seq bigserial PRIMARY KEY,

@@ -1,0 +1,40 @@
+import { CalendarDateScalar } from '@plaza/shared';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+
+/**
+ * The analysts' overview. One entity contributed by all three subgraphs: each declares the key
+ * and its own figures. This subgraph owns `Query.overview` and the sessions-side figures.
+ */
+@Directive('@key(fields: "scope from to")')
+@ObjectType({ description: 'Figures of a scope over Asia/Shanghai days from..to inclusive' })
+export class Overview {
+  @Field(() => ID, { description: 'city (everything), a subdistrict name, or a community id' })
+  scope!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'overview(from:) or, when omitted, the first day with any record' })
+  from!: string;
+
+  @Field(() => CalendarDateScalar, { description: 'overview(to:) or, when omitted, today (Asia/Shanghai)' })
+  to!: string;
+
+  @Field(() => Int, { description: 'sessions CLOSED, by scheduled time' })
+  sessionsHeld!: number;
+
+  @Field(() => Int, { description: 'sum of the five attendance counts of the sessions held' })
+  totalAttendance!: number;
+
+  @Field(() => Int, { description: 'households of the visits in range, by visit time' })
+  householdsVisited!: number;
+
+  @Field(() => Int, { description: 'topics proposed in range' })
+  topicsProposed!: number;
+}
+
+/** The entity key: what the gateway sends to every contributing subgraph. */
+export interface OverviewKey {
+  scope: string;
+  from: string;
+  to: string;
+}
+
+export type OverviewFigures = Pick<Overview, 'sessionsHeld' | 'totalAttendance' | 'householdsVisited' | 'topicsProposed'>;
