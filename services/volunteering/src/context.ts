@@ -5,6 +5,7 @@ import { ActivityService } from './activity/activity.service';
 import { cadreLoaders } from './cadre/cadre.loaders';
 import { CadreService } from './cadre/cadre.service';
 import type { ForeignDirectory } from './foreign/foreign.directory';
+import { overviewLoaders } from './overview/overview.loaders';
 import { teamLoaders } from './team/team.loaders';
 import { TeamService } from './team/team.service';
 
@@ -24,6 +25,7 @@ export function createLoaders(ds: DataSource) {
     ...teamLoaders(ds),
     ...activityLoaders(ds),
     ...cadreLoaders(ds),
+    ...overviewLoaders(ds),
   };
 }
 

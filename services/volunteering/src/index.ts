@@ -8,6 +8,7 @@ export { createServer } from './server';
 export { createVolunteeringDataSource, SCHEMA } from './data-source';
 export { buildVolunteeringSchema } from './schema';
 export { SubgraphDirectory, type ForeignDirectory } from './foreign/foreign.directory';
+export { seedDemo } from './seed/demo.seed';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
 export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {

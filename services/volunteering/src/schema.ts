@@ -3,6 +3,8 @@ import { activityReferences } from './activity/activity.reference';
 import { ActivityResolver, SessionActivitiesResolver } from './activity/activity.resolver';
 import { CadreResolver, CommunityCadresResolver } from './cadre/cadre.resolver';
 import { foreignReferences } from './foreign/foreign.reference';
+import { Overview } from './overview/overview.entity';
+import { overviewReferences } from './overview/overview.reference';
 import { teamReferences } from './team/team.reference';
 import { CommunityTeamsResolver, IssueTeamsResolver, TeamResolver, VolunteerResolver } from './team/team.resolver';
 
@@ -18,5 +20,10 @@ export const resolvers = [
 ] as const;
 
 export function buildVolunteeringSchema() {
-  return buildFederatedSchema({ resolvers }, { ...foreignReferences, ...teamReferences, ...activityReferences });
+  // Overview is reached only through `_entities` (the sessions subgraph owns Query.overview), so no
+  // resolver mentions it and type-graphql must be told to emit it.
+  return buildFederatedSchema(
+    { resolvers, orphanedTypes: [Overview] },
+    { ...foreignReferences, ...teamReferences, ...activityReferences, ...overviewReferences },
+  );
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { migrate, StatementCounter, type Viewer } from '@plaza/shared';
 import { createTestDatabase, subgraphRequest, TEST_GATEWAY_SECRET, type TestDatabase } from '@plaza/shared/testing';
+// @plaza/sessions is a test-only dependency: package.json should list it under devDependencies.
 import { buildSessionsSchema, createServer as createSessionsServer, createSessionsDataSource, SCHEMA as SESSIONS_SCHEMA } from '@plaza/sessions';
 import { createVolunteeringDataSource, SCHEMA } from '../src/data-source';
 import { SubgraphDirectory, type CommunityOwned, type ForeignDirectory } from '../src/foreign/foreign.directory';

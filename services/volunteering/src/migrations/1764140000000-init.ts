@@ -24,7 +24,7 @@ export class Init1764140000000 implements MigrationInterface {
     )`);
     await q.query(`CREATE INDEX volunteer_team_list_idx ON volunteering.volunteer_team (created_at, id)`);
     await q.query(`CREATE INDEX volunteer_team_kind_idx ON volunteering.volunteer_team (kind, created_at, id)`);
-    await q.query(`CREATE INDEX volunteer_team_subdistrict_idx ON volunteering.volunteer_team (subdistrict)`);
+    await q.query(`CREATE INDEX volunteer_team_subdistrict_idx ON volunteering.volunteer_team (subdistrict, created_at)`);
 
     await q.query(`CREATE TABLE volunteering.volunteer (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -72,7 +72,9 @@ export class Init1764140000000 implements MigrationInterface {
       active boolean NOT NULL DEFAULT true
     )`);
     await q.query(`CREATE INDEX cadre_check_in_community_idx ON volunteering.cadre_check_in (community_id, checked_in_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX cadre_check_in_subdistrict_idx ON volunteering.cadre_check_in (subdistrict)`);
+    // Overview counts check-ins by time for the whole city, a subdistrict or a community.
+    await q.query(`CREATE INDEX cadre_check_in_time_idx ON volunteering.cadre_check_in (checked_in_at)`);
+    await q.query(`CREATE INDEX cadre_check_in_subdistrict_idx ON volunteering.cadre_check_in (subdistrict, checked_in_at)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
