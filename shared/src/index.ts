@@ -13,3 +13,6 @@ export * from './http';
 export * from './subgraph';
 export * from './loaders';
 export * from './directory';
+export * from './pubsub';
+export * from './relay';
+export * from './csv';

@@ -37,6 +37,12 @@ export class Init1764140000000 implements MigrationInterface {
     await q.query(`CREATE INDEX issue_subdistrict_idx ON issues.issue (subdistrict, raised_at DESC)`);
     await q.query(`CREATE INDEX issue_related_idx ON issues.issue (community_id, category) WHERE status NOT IN ('RESOLVED', 'REJECTED', 'CLOSED')`);
     // Substring search in Chinese: ILIKE '%…%' over this expression is served by the trigram index.
+    // Analytics (overview, issueTrend, commonIssues): resolutions are counted by resolved_at,
+    // per city, community or subdistrict; raisals by raised_at per category across communities.
+    await q.query(`CREATE INDEX issue_resolved_idx ON issues.issue (resolved_at) WHERE resolved_at IS NOT NULL`);
+    await q.query(`CREATE INDEX issue_community_resolved_idx ON issues.issue (community_id, resolved_at) WHERE resolved_at IS NOT NULL`);
+    await q.query(`CREATE INDEX issue_subdistrict_resolved_idx ON issues.issue (subdistrict, resolved_at) WHERE resolved_at IS NOT NULL`);
+    await q.query(`CREATE INDEX issue_category_raised_idx ON issues.issue (category, raised_at)`);
     await q.query(`CREATE INDEX issue_text_trgm_idx ON issues.issue USING gin ((title || ' ' || description) public.gin_trgm_ops)`);
 
     await q.query(`CREATE TABLE issues.ledger_entry (
@@ -54,6 +60,8 @@ export class Init1764140000000 implements MigrationInterface {
     await q.query(`CREATE INDEX ledger_issue_idx ON issues.ledger_entry (issue_id, created_at)`);
     // The overdue sweep and the overdue filter only look at unfinished entries.
     await q.query(`CREATE INDEX ledger_open_deadline_idx ON issues.ledger_entry (deadline) WHERE status <> 'DONE'`);
+    // issueTrend's overdue series looks at every entry (also ones completed late) by deadline day.
+    await q.query(`CREATE INDEX ledger_deadline_idx ON issues.ledger_entry (deadline)`);
 
     await q.query(`CREATE TABLE issues.feedback (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -74,6 +82,8 @@ export class Init1764140000000 implements MigrationInterface {
       evaluated_at timestamptz NOT NULL DEFAULT clock_timestamp()
     )`);
     await q.query(`CREATE INDEX evaluation_issue_idx ON issues.evaluation (issue_id, evaluated_at)`);
+    // Satisfaction in a period is counted by evaluated_at.
+    await q.query(`CREATE INDEX evaluation_at_idx ON issues.evaluation (evaluated_at)`);
 
     await q.query(`CREATE TABLE issues.outcome (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -14,7 +14,7 @@ import {
   type Page,
   type Viewer,
 } from '@plaza/shared';
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { CommunityService } from '../community/community.service';
 import { appendSessionEvent, type SessionEventKind } from '../session-event/session-event.writer';
 import { TopicProposal } from '../topic/topic.entity';
@@ -23,12 +23,15 @@ import { ATTENDANCE_OPEN, canMove, SessionStatus } from './session.enums';
 import { parseAttendance, parseMinutes, parseReason, parseScheduleSession, type AttendanceInput, type ScheduleSessionInput } from './session.input';
 import { sessionKeyset } from './session.loaders';
 
-export interface SessionListArgs {
+export interface SessionFilter {
   communityId?: string | null;
   status?: SessionStatus | null;
   /** Asia/Shanghai calendar days, inclusive, on scheduledAt. */
   from?: string | null;
   to?: string | null;
+}
+
+export interface SessionListArgs extends SessionFilter {
   first?: number | null;
   after?: string | null;
 }
@@ -44,6 +47,14 @@ export class SessionService {
   ) {}
 
   list(args: SessionListArgs): Promise<Page<Session> & { totalCount: number }> {
+    return keysetPage(this.filtered(args), sessionKeyset, args);
+  }
+
+  /**
+   * The filtered, unordered query behind `sessions` (alias `s`), shared by the list and the CSV
+   * export so both answer the same rows for the same filters; page it with `sessionKeyset`.
+   */
+  filtered(args: SessionFilter): SelectQueryBuilder<Session> {
     if (args.communityId != null) checkArg('communityId', uuidArg(), args.communityId);
     if (args.from && args.to && args.from > args.to) throw new BadUserInputError('to', `to 不能早于 from (to ${args.to} is before from ${args.from})`);
     const qb = this.ds.getRepository(Session).createQueryBuilder('s');
@@ -51,7 +62,7 @@ export class SessionService {
     if (args.status) qb.andWhere('s.status = :status', { status: args.status });
     if (args.from) qb.andWhere('s.scheduled_at >= :fromAt', { fromAt: shanghaiDayStart(args.from) });
     if (args.to) qb.andWhere('s.scheduled_at < :toAt', { toAt: shanghaiDayEnd(args.to) });
-    return keysetPage(qb, sessionKeyset, args);
+    return qb;
   }
 
   /** Not paginated in the contract: few sessions are live at once. */

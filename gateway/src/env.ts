@@ -1,0 +1,25 @@
+import { baseEnvSchema } from '@plaza/shared';
+import { z } from 'zod';
+
+/** The subgraphs the gateway routes to; names match the supergraph's `join__Graph` names. */
+export const SUBGRAPHS = ['sessions', 'issues', 'volunteering'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+/**
+ * The gateway's environment. PORT default 4000; HOST default 127.0.0.1 (set 0.0.0.0 in a
+ * container); each subgraph URL defaults to its local port 4001..4003.
+ */
+export const gatewayEnvSchema = baseEnvSchema.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  SESSIONS_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
+  ISSUES_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
+  VOLUNTEERING_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+});
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { JWT_SECRET: string; GATEWAY_SECRET: string };
+
+/** Subgraph name -> URL from the environment; these win over the URLs in the supergraph file. */
+export function subgraphUrls(env: Pick<GatewayEnv, 'SESSIONS_URL' | 'ISSUES_URL' | 'VOLUNTEERING_URL'>): Record<SubgraphName, string> {
+  return { sessions: env.SESSIONS_URL, issues: env.ISSUES_URL, volunteering: env.VOLUNTEERING_URL };
+}

@@ -1,0 +1,147 @@
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  closeServer,
+  createHttpServer,
+  createLogger,
+  errorLoggingPlugin,
+  formatClientError,
+  listen,
+  sendJson,
+  viewerFromAuthorization,
+  type Logger,
+  type Route,
+} from '@plaza/shared';
+import type { ApolloGateway } from '@apollo/gateway';
+import { createGateway, readSupergraph, type GatewayContext } from './gateway';
+
+export interface GatewayDeps {
+  /** Default: the committed gateway/supergraph.graphql. */
+  supergraphSdl?: string;
+  /** Subgraph name -> URL; default the URLs recorded in the supergraph. */
+  subgraphUrls?: Record<string, string>;
+  jwtSecret: string;
+  gatewaySecret: string;
+  production?: boolean;
+  log?: Logger;
+  /** Extra Apollo plugins (e.g. from the live-updates part). */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+  /** Extra GET routes beside /health and /ready. */
+  routes?: Record<string, Route>;
+  /** How long one subgraph /ready probe may take. Default 2000 ms. */
+  readyTimeoutMs?: number;
+}
+
+export interface GatewayApp {
+  /** The node server: a graphql-ws server can attach to it on the same port and path. */
+  server: Server;
+  apollo: ApolloServer<GatewayContext>;
+  gateway: ApolloGateway;
+  /** Subgraph name -> URL the gateway calls. */
+  subgraphs: Record<string, string>;
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * One line per operation with the request id the subgraphs log too, so a slow or failing
+ * request can be followed across every service.
+ */
+export function requestLoggingPlugin(log: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ errors }) {
+          log.debug(
+            {
+              requestId: contextValue.requestId,
+              operationName: request.operationName,
+              viewer: contextValue.viewer.id,
+              ms: Math.round(performance.now() - started),
+              errors: errors?.length ?? 0,
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Subgraph name -> URL as `join__Graph` records it in a supergraph. */
+export function supergraphSubgraphs(supergraphSdl: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of supergraphSdl.matchAll(/@join__graph\(name:\s*"([^"]+)",\s*url:\s*"([^"]*)"\)/g)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+async function answersReady(graphqlUrl: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/ready', graphqlUrl), { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the gateway without binding a port: Apollo Server 5 running @apollo/gateway over the
+ * static supergraph, behind the shared HTTP handler (request ids, body limits, JSON errors).
+ */
+export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp> {
+  const log = deps.log ?? createLogger('gateway', 'silent');
+  const production = deps.production ?? false;
+  const supergraphSdl = deps.supergraphSdl ?? readSupergraph();
+  const subgraphs = { ...supergraphSubgraphs(supergraphSdl) };
+  for (const name of Object.keys(subgraphs)) if (deps.subgraphUrls?.[name]) subgraphs[name] = deps.subgraphUrls[name]!;
+
+  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: (formatted) => formatClientError(formatted, production),
+    plugins: [errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>, requestLoggingPlugin(log), ...(deps.plugins ?? [])],
+  });
+  await apollo.start();
+
+  const readyTimeoutMs = deps.readyTimeoutMs ?? 2000;
+  const server = createHttpServer<GatewayContext>({
+    apollo,
+    log,
+    context: async (req, requestId) => {
+      // A bad or expired token is UNAUTHENTICATED (thrown here, answered 401); none is anonymous.
+      const viewer = await viewerFromAuthorization(req.headers.authorization, deps.jwtSecret);
+      return { viewer, requestId, log: log.child({ requestId }) };
+    },
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      '/ready': async (_req, res) => {
+        const checks = await Promise.all(
+          Object.entries(subgraphs).map(async ([name, url]) => [name, await answersReady(url, readyTimeoutMs)] as const),
+        );
+        const ok = checks.every(([, up]) => up);
+        sendJson(res, ok ? 200 : 503, {
+          status: ok ? 'ready' : 'not ready',
+          service: 'gateway',
+          subgraphs: Object.fromEntries(checks.map(([name, up]) => [name, up ? 'ready' : 'not ready'])),
+        });
+      },
+      ...deps.routes,
+    },
+  });
+
+  return {
+    server,
+    apollo,
+    gateway,
+    subgraphs,
+    listen: (port, host) => listen(server, port, host),
+    async close() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,269 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { ANONYMOUS, decodePayload, eventSeq, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { SubscriptionGroup } from './subscription.group';
+import { Member, SharedResult } from './subscription.member';
+import { SubscriptionPlan, type HydrateExecute } from './subscription.plan';
+import { TopicFeed, type Replay } from './topic.feed';
+
+export interface AttachSubscriptionsOptions {
+  httpServer: Server;
+  /** Same path as HTTP GraphQL. Default '/graphql'. */
+  path?: string;
+  /** The API schema extended with the contract's Subscription, VoteTally and SessionEvent. */
+  schema: GraphQLSchema;
+  /** Runs an entity-hydration operation through the gateway as `viewer`. */
+  execute: HydrateExecute;
+  /** Reads the durable log: events of `topic` after `afterCursor`, oldest first, at most `limit`. */
+  replay: Replay;
+  pubsub: PubSub;
+  /** Bearer token -> viewer; throws when the token is bad or expired. */
+  verifyToken: (token: string) => Promise<Viewer>;
+  log?: Logger;
+  /** Events buffered per subscriber before it is cut off with SUBSCRIPTION_OVERFLOW. Default 1000. */
+  bufferLimit?: number;
+  /** Keep-alive ping interval, ms. Default 12000. */
+  keepAliveMs?: number;
+  /** Page size of replays from the durable log. Default 500. */
+  replayPageSize?: number;
+}
+
+export interface SubscriptionCounters {
+  /** Messages this gateway received from the bus. */
+  eventsReceived: number;
+  /** Hydration operations run through the supergraph. */
+  hydrations: number;
+  /** Results written to sockets. */
+  deliveries: number;
+  /** Subscriptions open now. */
+  subscribers: number;
+  /** Distinct (operation, variables, auth scope) groups now. */
+  groups: number;
+}
+
+export interface SubscriptionServer {
+  readonly counters: SubscriptionCounters;
+  /** Completes every subscription, closes every socket and leaves the bus. */
+  close(): Promise<void>;
+}
+
+interface Connection {
+  viewer: Viewer;
+  expired: boolean;
+  members: Set<Member>;
+  expiry: NodeJS.Timeout | null;
+}
+
+const MARKER_JSON = JSON.stringify(SharedResult.MARKER);
+/** Longest timer Node accepts; a token valid for longer is re-checked after that. */
+const MAX_TIMER = 2 ** 31 - 1;
+
+const gqlError = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code, ...extra } });
+
+/**
+ * GraphQL subscriptions over graphql-ws on the gateway's HTTP server, fed by the bus. See
+ * issue 4: filters before hydration; one hydration and one serialisation per event per group;
+ * `after` replays the durable log, then goes live without gap or duplicate; a bounded buffer per
+ * subscriber; auth in connection_init, with the token's expiry ending its subscriptions.
+ */
+export function attachSubscriptions(o: AttachSubscriptionsOptions): SubscriptionServer {
+  const path = o.path ?? '/graphql';
+  const bufferLimit = o.bufferLimit ?? 1000;
+  const pageSize = o.replayPageSize ?? 500;
+  const counters = { eventsReceived: 0, hydrations: 0, deliveries: 0 };
+  const connections = new WeakMap<WebSocket, Connection>();
+  const live = new Set<Connection>();
+  const groups = new Map<string, SubscriptionGroup>();
+  const feeds = new Map<TopicName, TopicFeed<any>>();
+  let openOperations = 0;
+  let closing = false;
+
+  const execute: HydrateExecute = (doc, variables, viewer) => {
+    counters.hydrations++;
+    return o.execute(doc, variables, viewer);
+  };
+
+  const feedOf = <K extends TopicName>(topic: K): TopicFeed<K> => {
+    let f = feeds.get(topic);
+    if (!f) {
+      f = new TopicFeed(topic, o.pubsub, o.replay, () => counters.eventsReceived++, pageSize, o.log);
+      feeds.set(topic, f);
+    }
+    return f;
+  };
+
+  const wss = new WebSocketServer({ noServer: true });
+  // Only our path: other upgrade handlers on the same server keep theirs.
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
+    if (closing) return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  o.httpServer.on('upgrade', onUpgrade);
+
+  // Registered before graphql-ws' own handler: swap the shared marker for the group's bytes.
+  wss.on('connection', (ws: WebSocket) => {
+    const send = ws.send.bind(ws) as (data: unknown, cb?: (err?: Error) => void) => void;
+    (ws as unknown as { send: typeof send }).send = (data, cb) => {
+      const pending = SharedResult.pending;
+      if (pending !== null && typeof data === 'string') {
+        SharedResult.pending = null;
+        const i = data.indexOf(MARKER_JSON);
+        if (i >= 0) {
+          data = data.slice(0, i) + pending + data.slice(i + MARKER_JSON.length);
+          counters.deliveries++;
+        }
+      }
+      send(data, cb);
+    };
+  });
+
+  const expire = (conn: Connection) => {
+    conn.expired = true;
+    for (const m of conn.members) m.end({ code: 'UNAUTHENTICATED', message: '令牌已过期 (token expired; reconnect with a fresh token)' });
+  };
+
+  const scheduleExpiry = (conn: Connection) => {
+    if (!conn.viewer.exp) return;
+    const ms = conn.viewer.exp * 1000 - Date.now();
+    conn.expiry = setTimeout(() => (conn.viewer.exp! * 1000 <= Date.now() ? expire(conn) : scheduleExpiry(conn)), Math.max(0, Math.min(ms, MAX_TIMER)));
+    conn.expiry.unref();
+  };
+
+  const scopeOf = (v: Viewer, viewerDependent: boolean) =>
+    !v.id ? 'anonymous' : viewerDependent ? `viewer:${v.id}` : `roles:${[...v.roles].sort().join(',')}|communities:${[...v.communityIds].sort().join(',')}`;
+
+  async function replayInto(member: Member, group: SubscriptionGroup, after: string) {
+    const topic = group.plan.binding.topic;
+    try {
+      let cursor = after;
+      for (;;) {
+        const page = await o.replay(topic, cursor, pageSize);
+        for (const raw of page) {
+          if (member.ended) return;
+          const e = decodePayload(topic, raw) as TopicMap[TopicName];
+          if (!group.plan.matches(e)) continue;
+          // Back-pressure: a slow reader slows its replay instead of overflowing on it.
+          await member.drained(Math.floor(bufferLimit / 2));
+          member.replayed(e.seq, e.cursor, await group.render(e as never));
+        }
+        if (page.length < pageSize) break;
+        cursor = page[page.length - 1]!.cursor;
+      }
+      member.goLive();
+    } catch (e) {
+      o.log?.error({ err: e, topic }, 'replay failed');
+      member.end({ code: 'REPLAY_FAILED', message: `回放失败 (replay from the durable log failed: ${(e as Error).message})` });
+    }
+  }
+
+  async function subscribe(args: ExecutionArgs) {
+    const conn = (args.contextValue as { connection: Connection }).connection;
+    if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
+    let plan: SubscriptionPlan;
+    try {
+      plan = new SubscriptionPlan(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+    } catch (e) {
+      return { errors: [e instanceof GraphQLError ? e : gqlError((e as Error).message, 'BAD_USER_INPUT')] };
+    }
+    const afterSeq = plan.after ? eventSeq(plan.after) : null;
+    if (plan.after && afterSeq == null) {
+      return { errors: [gqlError(`无效的游标 (invalid cursor ${JSON.stringify(plan.after)})`, 'BAD_USER_INPUT', { field: 'after' })] };
+    }
+    const feed = feedOf(plan.binding.topic);
+    await feed.start(); // live events are captured before the replay reads the log: no gap
+    const key = `${plan.groupKey}|${scopeOf(conn.viewer, plan.viewerDependent)}`;
+    let group = groups.get(key);
+    if (!group) {
+      const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log);
+      const listener = (e: any) => g.offer(e);
+      feed.listeners.add(listener);
+      groups.set(key, (group = g));
+      g.detach = () => void feed.listeners.delete(listener);
+    }
+    const g = group;
+    const member = new Member(bufferLimit, afterSeq, plan.after);
+    g.members.add(member);
+    conn.members.add(member);
+    member.onEnd = () => {
+      g.members.delete(member);
+      conn.members.delete(member);
+      if (!g.members.size && groups.get(key) === g) {
+        groups.delete(key);
+        g.detach();
+      }
+    };
+    if (plan.after) void replayInto(member, g, plan.after);
+    openOperations++;
+    return member;
+  }
+
+  const disposable = useServer<Record<string, unknown>, { connection?: Connection }>(
+    {
+      schema: o.schema,
+      context: (ctx) => ({ connection: connections.get(ctx.extra.socket) }),
+      onConnect: async (ctx: Context<Record<string, unknown>, any>) => {
+        const auth = ctx.connectionParams?.authorization;
+        let viewer: Viewer = ANONYMOUS;
+        if (auth != null) {
+          const m = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth.trim()) : null;
+          if (!m) return false;
+          try {
+            viewer = await o.verifyToken(m[1]!);
+          } catch {
+            return false; // graphql-ws closes with 4403 Forbidden
+          }
+        }
+        const conn: Connection = { viewer, expired: false, members: new Set(), expiry: null };
+        connections.set(ctx.extra.socket, conn);
+        live.add(conn);
+        scheduleExpiry(conn);
+        return true;
+      },
+      onClose: (ctx) => {
+        const conn = connections.get(ctx.extra.socket);
+        if (!conn) return;
+        if (conn.expiry) clearTimeout(conn.expiry);
+        for (const m of [...conn.members]) void m.return();
+        live.delete(conn);
+      },
+      subscribe: subscribe as never,
+      // Hand graphql-ws our shared result itself, so it serialises as the marker.
+      onNext: (_ctx, _id, _payload, _args, result) => (result instanceof SharedResult ? (result as never) : undefined),
+      onComplete: () => {
+        openOperations = Math.max(0, openOperations - 1);
+      },
+    },
+    wss,
+    o.keepAliveMs ?? 12_000,
+  );
+
+  return {
+    get counters(): SubscriptionCounters {
+      let subscribers = 0;
+      for (const g of groups.values()) subscribers += g.members.size;
+      return { ...counters, subscribers, groups: groups.size };
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      o.httpServer.off('upgrade', onUpgrade);
+      for (const conn of live) {
+        if (conn.expiry) clearTimeout(conn.expiry);
+        for (const m of [...conn.members]) m.end();
+      }
+      // Let graphql-ws send each `complete` before the sockets go.
+      for (let i = 0; i < 100 && openOperations > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await disposable.dispose();
+      await Promise.all([...feeds.values()].map((f) => f.close()));
+      feeds.clear();
+      groups.clear();
+    },
+  };
+}

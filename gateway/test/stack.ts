@@ -1,0 +1,184 @@
+import 'reflect-metadata';
+import { createTestDatabase, TEST_GATEWAY_SECRET, TEST_JWT_SECRET, type GraphQLResponse, type TestDatabase } from '@plaza/shared/testing';
+import { parseEnv, serviceEnvSchema, signToken, type Role } from '@plaza/shared';
+import type { ZodTypeAny } from 'zod';
+import { createGatewayServer, supergraphSubgraphs, type GatewayApp } from '../src/server';
+import { readSupergraph } from '../src/gateway';
+import { SUBGRAPHS, type SubgraphName } from '../src/env';
+
+/**
+ * The whole federated system in this process, for end-to-end tests: every subgraph the committed
+ * supergraph names, started through its exported `main(env)` (as `npm start` does) on a free port against one
+ * fresh database, and the gateway pointed at them. Reuse it: `const stack = await startStack()`.
+ */
+
+interface Running {
+  port: number;
+  close(): Promise<void>;
+}
+type Main = (env: Record<string, unknown>, deps?: Record<string, unknown>) => Promise<Running>;
+
+/** A subgraph package's `main`, or null while the package is not built yet. */
+export function loadMain(name: SubgraphName): Main | null {
+  try {
+    const mod = require(`@plaza/${name}`) as { main?: Main };
+    return typeof mod.main === 'function' ? mod.main : null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/**
+ * The service's own env schema (its src/env.ts exports `<name>EnvSchema`), so its defaults
+ * apply; else the common subgraph schema, keeping unknown keys.
+ */
+export function envSchemaOf(name: SubgraphName): ZodTypeAny {
+  try {
+    const mod = require(`@plaza/${name}/dist/env.js`) as Record<string, unknown>;
+    const found = Object.entries(mod).find(([k]) => k.endsWith('EnvSchema'))?.[1];
+    if (found) return found as ZodTypeAny;
+  } catch {
+    /* not built with an env.ts: the common schema below */
+  }
+  return serviceEnvSchema(0).passthrough();
+}
+
+/**
+ * Counts every SQL statement any service of this process sends, at the driver: the services
+ * are started through `main`, so their data sources are not ours to hand a StatementCounter.
+ */
+export class DriverStatementCounter {
+  count = 0;
+  readonly recent: string[] = [];
+  private readonly original: (...args: any[]) => any;
+  private readonly proto: { query: (...args: any[]) => any };
+
+  constructor() {
+    // The pg the services use (hoisted, one copy in the workspace).
+    const pg = require(require.resolve('pg', { paths: [require.resolve('@plaza/shared')] })) as { Client: { prototype: any } };
+    this.proto = pg.Client.prototype;
+    this.original = this.proto.query;
+    const self = this;
+    this.proto.query = function (this: unknown, ...args: any[]) {
+      const q = args[0];
+      const text = typeof q === 'string' ? q : (q?.text as string | undefined);
+      if (text) {
+        self.count++;
+        if (self.recent.length >= 200) self.recent.shift();
+        self.recent.push(text);
+      }
+      return self.original.apply(this, args);
+    };
+  }
+
+  reset() {
+    this.count = 0;
+    this.recent.length = 0;
+  }
+
+  restore() {
+    this.proto.query = this.original;
+  }
+}
+
+export interface StackOptions {
+  /** Which subgraphs to start; default every one the committed supergraph names. */
+  only?: SubgraphName[];
+  /** Handed to each service as REDIS_URL; default unset (the services' in-process choice). */
+  redisUrl?: string;
+  /** Extra environment for the services, e.g. `{ OVERDUE_SWEEP_MS: '1000' }`. */
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  /** The gateway's GraphQL endpoint. */
+  url: string;
+  /** The gateway's origin, for /health and /ready. */
+  origin: string;
+  gateway: GatewayApp;
+  /** Subgraph name -> its own GraphQL URL (for calls that skip the gateway). */
+  subgraphs: Partial<Record<SubgraphName, string>>;
+  db: TestDatabase;
+  counter: DriverStatementCounter;
+  /** A signed JWT as a client would send it. */
+  token(sub: string, roles: Role[], communities?: string[], ttlSeconds?: number): Promise<string>;
+  /** POSTs an operation to the gateway; `token` goes as `Authorization: Bearer`. */
+  request<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T> & { status: number }>;
+  /** Shortcut: request as a fresh user with these roles. */
+  as(roles: Role[], communities?: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
+  const db = await createTestDatabase('gateway');
+  const counter = new DriverStatementCounter();
+  const running: Running[] = [];
+  const subgraphs: Partial<Record<SubgraphName, string>> = {};
+  try {
+    // In dependency order: issues checks ids against sessions, volunteering against both.
+    const composed = supergraphSubgraphs(readSupergraph());
+    for (const name of SUBGRAPHS) {
+      if (!(name in composed) || (o.only && !o.only.includes(name))) continue;
+      const main = loadMain(name);
+      if (!main) throw new Error(`the supergraph has ${name} but @plaza/${name} is not built (npm run build)`);
+      const raw: Record<string, string | undefined> = {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: db.url,
+        REDIS_URL: o.redisUrl,
+        GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+        JWT_SECRET: TEST_JWT_SECRET,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SESSIONS_URL: subgraphs.sessions,
+        ISSUES_URL: subgraphs.issues,
+        ...o.env,
+      };
+      const env = parseEnv(envSchemaOf(name), raw as NodeJS.ProcessEnv);
+      const r = await main(env);
+      running.push(r);
+      subgraphs[name] = `http://127.0.0.1:${r.port}/graphql`;
+    }
+    const gateway = await createGatewayServer({
+      subgraphUrls: subgraphs as Record<string, string>,
+      jwtSecret: TEST_JWT_SECRET,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+    });
+    const port = await gateway.listen(0);
+    const origin = `http://127.0.0.1:${port}`;
+    const url = `${origin}/graphql`;
+    let users = 0;
+    const token = (sub: string, roles: Role[], communities: string[] = [], ttlSeconds?: number) =>
+      signToken({ sub, roles, communities, ttlSeconds }, TEST_JWT_SECRET);
+    return {
+      url,
+      origin,
+      gateway,
+      subgraphs,
+      db,
+      counter,
+      token,
+      as: (roles, communities = []) => token(`user-${++users}`, roles, communities),
+      async request(query, variables = {}, tok) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(tok ? { authorization: `Bearer ${tok}` } : {}) },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { ...((await res.json()) as GraphQLResponse), status: res.status };
+      },
+      async stop() {
+        await gateway.close();
+        for (const r of running.reverse()) await r.close();
+        counter.restore();
+        await db.drop();
+      },
+    };
+  } catch (e) {
+    for (const r of running.reverse()) await r.close().catch(() => {});
+    counter.restore();
+    await db.drop().catch(() => {});
+    throw e;
+  }
+}

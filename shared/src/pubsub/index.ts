@@ -1,0 +1,4 @@
+export * from './pubsub';
+export * from './topics';
+export * from './memory';
+export * from './redis';

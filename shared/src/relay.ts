@@ -1,0 +1,248 @@
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import type { PubSub } from './pubsub/pubsub';
+import { eventCursor, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
+
+/** One row of an event table as pg returns it (bigint columns arrive as strings). */
+export type EventRow = Record<string, unknown> & { seq: string | number };
+
+export interface OutboxRelayOptions<K extends TopicName> {
+  /** Postgres connection string; the relay keeps one dedicated connection (it holds the lock). */
+  url: string;
+  /** The service's schema, e.g. `issues`; the offset lives in `<schema>.relay_offset`. */
+  schema: string;
+  /** The event table inside `schema`, with a `seq bigserial` primary key, e.g. `issue_event`. */
+  table: string;
+  topic: K;
+  /** A committed row -> the topic's payload (its `seq` and `cursor` included). */
+  toPayload: (row: EventRow) => TopicMap[K];
+  pubsub: PubSub;
+  /** Offset row key and advisory-lock name. Default `${schema}.${table}->${topic}`. */
+  name?: string;
+  /** Poll interval, ms. Default 100. */
+  pollMs?: number;
+  /** Rows read and published per round. Default 500. */
+  batchSize?: number;
+  /** Back-off after a failure starts at pollMs and doubles up to this, ms. Default 5000. */
+  maxBackoffMs?: number;
+  /** How often a standby replica retries for the lock, ms. Default 1000. */
+  standbyMs?: number;
+  log?: Logger;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+const str = (v: unknown) => (v == null ? null : String(v));
+
+/** A row of `issues.issue_event` -> the `issueEvents` payload. */
+export function issueEventPayload(r: EventRow): IssueEventMessage {
+  const seq = Number(r.seq);
+  return {
+    cursor: eventCursor(seq),
+    seq,
+    kind: r.kind as IssueEventMessage['kind'],
+    at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+    issueId: String(r.issue_id),
+    communityId: String(r.community_id),
+    subdistrict: String(r.subdistrict),
+    sessionId: str(r.session_id),
+    category: r.category as IssueEventMessage['category'],
+    planId: str(r.plan_id),
+    supportCount: r.support_count == null ? null : Number(r.support_count),
+    actor: str(r.actor),
+    note: str(r.note),
+    fromStatus: str(r.from_status),
+    toStatus: str(r.to_status),
+  };
+}
+
+/** A row of `sessions.session_event` -> the `sessionEvents` payload. */
+export function sessionEventPayload(r: EventRow): SessionEventMessage {
+  const seq = Number(r.seq);
+  return {
+    cursor: eventCursor(seq),
+    seq,
+    kind: r.kind as SessionEventMessage['kind'],
+    at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+    communityId: String(r.community_id),
+    sessionId: str(r.session_id),
+    topicId: str(r.topic_id),
+  };
+}
+
+/** DDL for the offset table; the relay creates it when missing, a migration may too. */
+export const relayOffsetDdl = (schema: string) =>
+  `CREATE TABLE IF NOT EXISTS "${schema}".relay_offset (name text PRIMARY KEY, seq bigint NOT NULL)`;
+
+/**
+ * Publishes the committed rows of a service's event table to the bus, in seq order, at least
+ * once. Writers insert events in the same transaction as the change (after
+ * pg_advisory_xact_lock, so seq order is commit order), so nothing is published that did not
+ * commit, and a mutation never waits for Redis. The offset is stored only after the bus accepted
+ * the messages: when Redis is down the relay keeps retrying with back-off and the events go out
+ * when it returns. One relay per name is active across replicas (session advisory lock); the
+ * others stand by and take over when its connection goes.
+ */
+export class OutboxRelay<K extends TopicName> {
+  private client: Client | null = null;
+  private leader = false;
+  private offset = 0;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private poked = false;
+  private failures = 0;
+  readonly name: string;
+  /** Messages the bus accepted since start (re-publishes after a restart included). */
+  published = 0;
+
+  constructor(private readonly o: OutboxRelayOptions<K>) {
+    for (const [what, v] of [['schema', o.schema], ['table', o.table]] as const) {
+      if (!IDENT.test(v)) throw new Error(`OutboxRelay ${what} must be a plain lower-case identifier, got ${JSON.stringify(v)}`);
+    }
+    this.name = o.name ?? `${o.schema}.${o.table}->${o.topic}`;
+  }
+
+  /** Starts polling in the background; resolves at once. */
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.loop = this.run();
+    return this;
+  }
+
+  /** Publish now instead of at the next poll, e.g. right after a commit. */
+  poke(): void {
+    this.poked = true;
+    this.wake?.();
+  }
+
+  /** True while this replica holds the lock and publishes. */
+  get isLeader() {
+    return this.leader;
+  }
+
+  /** The last seq the bus accepted (and that is, or is about to be, stored). */
+  get position() {
+    return this.offset;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.disconnect();
+  }
+
+  private async run() {
+    while (this.running) {
+      let wait = this.o.pollMs ?? 100;
+      try {
+        const more = await this.round();
+        this.failures = 0;
+        if (more) continue;
+        if (!this.leader) wait = this.o.standbyMs ?? 1000;
+      } catch (e) {
+        this.failures++;
+        wait = Math.min((this.o.pollMs ?? 100) * 2 ** this.failures, this.o.maxBackoffMs ?? 5000);
+        const busDown = e instanceof PublishError;
+        this.o.log?.warn({ err: (e as Error).message, relay: this.name, retryInMs: wait }, busDown ? 'relay cannot publish' : 'relay round failed');
+        // A database error may have broken the session: start over (which gives the lock up).
+        if (!busDown) await this.disconnect();
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  /** One round; true when a full batch went out and more may be waiting. */
+  private async round(): Promise<boolean> {
+    const client = await this.connect();
+    if (!this.leader) {
+      const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`plaza-relay:${this.name}`]);
+      if (!rows[0]?.ok) return false;
+      this.leader = true;
+      await client.query(relayOffsetDdl(this.o.schema));
+      const r = await client.query(`SELECT seq FROM "${this.o.schema}".relay_offset WHERE name = $1`, [this.name]);
+      this.offset = r.rows.length ? Number(r.rows[0].seq) : 0;
+      this.o.log?.info({ relay: this.name, offset: this.offset }, 'relay active');
+    }
+    const limit = this.o.batchSize ?? 500;
+    const { rows } = await client.query<EventRow>(
+      `SELECT * FROM "${this.o.schema}"."${this.o.table}" WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [this.offset, limit],
+    );
+    if (!rows.length) return false;
+    // Sent back to back on one connection, so Redis receives them in seq order; the offset
+    // advances over the unbroken prefix the bus accepted.
+    const results = await Promise.allSettled(rows.map((row) => this.o.pubsub.publish(this.o.topic, this.o.toPayload(row))));
+    let last = this.offset;
+    let failure: unknown = null;
+    for (let i = 0; i < rows.length; i++) {
+      const r = results[i]!;
+      if (r.status === 'rejected') {
+        failure = r.reason;
+        break;
+      }
+      last = Number(rows[i]!.seq);
+      this.published++;
+    }
+    if (last > this.offset) {
+      await client.query(
+        `INSERT INTO "${this.o.schema}".relay_offset (name, seq) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq`,
+        [this.name, last],
+      );
+      this.offset = last;
+    }
+    if (failure) throw new PublishError(failure);
+    return rows.length === limit;
+  }
+
+  private async connect(): Promise<Client> {
+    if (this.client) return this.client;
+    const client = new Client({ connectionString: this.o.url, application_name: `plaza-relay-${this.o.schema}` });
+    client.on('error', (err) => {
+      this.o.log?.warn({ err: err.message, relay: this.name }, 'relay connection lost');
+      if (this.client === client) {
+        this.client = null;
+        this.leader = false;
+      }
+    });
+    await client.connect();
+    this.client = client;
+    return client;
+  }
+
+  private async disconnect() {
+    const c = this.client;
+    this.client = null;
+    this.leader = false;
+    // Ending the session releases the advisory lock for a standby replica.
+    await c?.end().catch(() => undefined);
+  }
+
+  private sleep(ms: number) {
+    if (this.poked || !this.running) {
+      this.poked = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wake = null;
+        this.poked = false;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+/** The bus refused a message; the offset stays where the bus last accepted one. */
+class PublishError extends Error {
+  constructor(readonly reason: unknown) {
+    super(`publish failed: ${(reason as Error)?.message ?? String(reason)}`);
+    this.name = 'PublishError';
+  }
+}
