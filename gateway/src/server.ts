@@ -14,6 +14,9 @@ import {
 } from '@plaza/shared';
 import type { ApolloGateway } from '@apollo/gateway';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway';
+import { exportRoutes } from './export/export.routes';
+import { queryLimitsPlugin } from './limits/query-limits.plugin';
+import type { QueryLimits } from './limits/query-cost';
 
 export interface GatewayDeps {
   /** Default: the committed gateway/supergraph.graphql. */
@@ -28,6 +31,8 @@ export interface GatewayDeps {
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Extra GET routes beside /health and /ready. */
   routes?: Record<string, Route>;
+  /** Depth, alias and cost limits; defaults in limits/query-cost.ts. */
+  limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
   readyTimeoutMs?: number;
 }
@@ -103,7 +108,12 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     formatError: (formatted) => formatClientError(formatted, production),
-    plugins: [errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>, requestLoggingPlugin(log), ...(deps.plugins ?? [])],
+    plugins: [
+      queryLimitsPlugin(deps.limits) as ApolloServerPlugin<GatewayContext>,
+      errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
+      requestLoggingPlugin(log),
+      ...(deps.plugins ?? []),
+    ],
   });
   await apollo.start();
 
@@ -129,6 +139,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
           subgraphs: Object.fromEntries(checks.map(([name, up]) => [name, up ? 'ready' : 'not ready'])),
         });
       },
+      ...exportRoutes({ subgraphs, jwtSecret: deps.jwtSecret, gatewaySecret: deps.gatewaySecret, log }),
       ...deps.routes,
     },
   });

@@ -6,6 +6,9 @@ import { issueLoaders } from './issue/issue.loaders';
 import { IssueService, type Clock } from './issue/issue.service';
 import { LoopService } from './loop/loop.service';
 import { VotesService } from './votes/votes.service';
+import { AnalyticsService } from './analytics/analytics.service';
+import { overviewLoaders } from './overview/overview.loaders';
+import { OverviewService } from './overview/overview.service';
 
 /** Long-lived, one per process. */
 export function createServices(ds: DataSource, directory: SessionsDirectory, clock: Clock) {
@@ -15,6 +18,8 @@ export function createServices(ds: DataSource, directory: SessionsDirectory, clo
     loop: new LoopService(ds, clock),
     votes: new VotesService(ds),
     events: new IssueEventService(ds),
+    overview: new OverviewService(ds, clock),
+    analytics: new AnalyticsService(ds, clock),
   };
 }
 
@@ -22,7 +27,7 @@ export type IssuesServices = ReturnType<typeof createServices>;
 
 /** One DataLoader set per request (they hold the viewer), so batching never leaks data across viewers. */
 export function createLoaders(ds: DataSource, services: IssuesServices, viewer: SubgraphContext['viewer']) {
-  return { ...issueLoaders(ds, services, viewer) };
+  return { ...issueLoaders(ds, services, viewer), ...overviewLoaders(services.overview) };
 }
 
 export type IssuesLoaders = ReturnType<typeof createLoaders>;

@@ -1,4 +1,7 @@
 import { buildFederatedSchema } from '@plaza/shared';
+import { AnalyticsResolver } from './analytics/analytics.resolver';
+import { overviewReferences } from './overview/overview.reference';
+import { CategoryCount, Overview } from './overview/overview.entity';
 import { IssueEventResolver } from './events/issue-event.resolver';
 import { stubReferences } from './federation/refs.reference';
 import { CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver } from './federation/refs.resolver';
@@ -7,8 +10,8 @@ import { IssueResolver, LedgerEntryResolver } from './issue/issue.resolver';
 import { LoopResolver } from './loop/loop.resolver';
 import { VotesResolver } from './votes/votes.resolver';
 
-export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver] as const;
+export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver, AnalyticsResolver] as const;
 
 export function buildIssuesSchema() {
-  return buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef] }, { ...stubReferences });
+  return buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef, Overview, CategoryCount] }, { ...stubReferences, ...overviewReferences });
 }

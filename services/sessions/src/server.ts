@@ -1,6 +1,8 @@
 import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type SessionsContext } from './context';
+import { csvExportRoute } from './export/export.route';
+import { sessionsExport } from './export/sessions.export';
 import { buildSessionsSchema } from './schema';
 
 export interface SessionsDeps {
@@ -14,12 +16,17 @@ export interface SessionsDeps {
 export async function createServer(deps: SessionsDeps): Promise<App> {
   const { schema } = await buildSessionsSchema();
   const services = createServices(deps.dataSource);
+  const log = deps.log ?? createLogger('sessions', 'silent');
   return createSubgraphApp<SessionsContext>({
     name: 'sessions',
     schema,
     gatewaySecret: deps.gatewaySecret,
     production: deps.production ?? false,
-    log: deps.log ?? createLogger('sessions', 'silent'),
+    log,
+    routes: {
+      // The gateway proxies GET /export/sessions.csv here with the viewer's signed identity.
+      '/export/sessions.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: sessionsExport(deps.dataSource, services.session) }),
+    },
     extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource) }),
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
