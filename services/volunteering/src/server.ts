@@ -1,6 +1,8 @@
 import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type VolunteeringContext } from './context';
+import { activitiesExport } from './export/activities.export';
+import { csvExportRoute } from './export/export.route';
 import { SubgraphDirectory, type ForeignDirectory } from './foreign/foreign.directory';
 import { buildVolunteeringSchema } from './schema';
 
@@ -27,12 +29,17 @@ export async function createServer(deps: VolunteeringDeps): Promise<App> {
       deps.gatewaySecret,
     );
   const services = createServices(deps.dataSource, directory);
+  const log = deps.log ?? createLogger('volunteering', 'silent');
   return createSubgraphApp<VolunteeringContext>({
     name: 'volunteering',
     schema,
     gatewaySecret: deps.gatewaySecret,
     production: deps.production ?? false,
-    log: deps.log ?? createLogger('volunteering', 'silent'),
+    log,
+    routes: {
+      // The gateway proxies GET /export/activities.csv here with the viewer's signed identity.
+      '/export/activities.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: activitiesExport(deps.dataSource, services.activity) }),
+    },
     extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource) }),
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');

@@ -1,5 +1,5 @@
 import { BadUserInputError, isUuid, keysetPage, NotFoundError, requireSignedIn, requireStaffOf, shanghaiDayEnd, shanghaiDayStart, type Keyset, type Viewer } from '@plaza/shared';
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { ForeignDirectory } from '../foreign/foreign.directory';
 import type { TeamService } from '../team/team.service';
 import { Activity } from './activity.entity';
@@ -28,6 +28,14 @@ export class ActivityService {
   ) {}
 
   list(filter: ActivityFilter, page: { first?: number | null; after?: string | null }) {
+    return keysetPage(this.filtered(filter), activityKeyset, page);
+  }
+
+  /**
+   * The filtered, unordered query behind `activities` (alias `a`), shared by the list and the CSV
+   * export so both answer the same rows for the same filters; page it with `activityKeyset`.
+   */
+  filtered(filter: ActivityFilter): SelectQueryBuilder<Activity> {
     if (filter.from && filter.to && filter.from > filter.to) {
       throw new BadUserInputError('to', `结束日期早于开始日期 (to ${filter.to} is before from ${filter.from})`);
     }
@@ -38,7 +46,7 @@ export class ActivityService {
     }
     if (filter.from) qb.andWhere('a.held_at >= :fromAt', { fromAt: shanghaiDayStart(filter.from) });
     if (filter.to) qb.andWhere('a.held_at < :toAt', { toAt: shanghaiDayEnd(filter.to) });
-    return keysetPage(qb, activityKeyset, page);
+    return qb;
   }
 
   /**
