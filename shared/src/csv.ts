@@ -35,8 +35,19 @@ export async function streamCsv(
     'cache-control': 'no-store',
   });
   let rows = 0;
+  // A client that disconnects while the socket is full never emits 'drain': 'close' ends the wait.
   const write = (chunk: string) =>
-    res.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', resolve));
+    res.write(chunk)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
+        });
   await write(UTF8_BOM + csvLine(header));
   for await (const batch of batches) {
     if (res.destroyed) break;

@@ -8,6 +8,7 @@ import { createServer } from './server';
 export { createServer, type IssuesDeps } from './server';
 export { createIssuesDataSource, SCHEMA } from './data-source';
 export { buildIssuesSchema } from './schema';
+export { seedDemo } from './seed/demo.seed';
 export { startOverdueJob, sweepOverdue, type OverdueJob, type OverdueJobOptions } from './overdue/overdue.job';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */

@@ -2,6 +2,7 @@ import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/s
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type IssuesContext } from './context';
 import { SessionsDirectory } from './directory/sessions.directory';
+import { issuesCsvRoute } from './export/issues.export';
 import type { Clock } from './issue/issue.service';
 import { buildIssuesSchema } from './schema';
 
@@ -38,6 +39,8 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
       };
       return ctx;
     },
+    // Proxied by the gateway; checks the signed identity itself (routes have no GraphQL context).
+    routes: { '/export/issues.csv': issuesCsvRoute({ dataSource: deps.dataSource, gatewaySecret: deps.gatewaySecret, clock }) },
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

@@ -85,8 +85,12 @@ const filterSchema = z
   .passthrough()
   .refine((f) => !f.raisedFrom || !f.raisedTo || f.raisedFrom <= f.raisedTo, { message: 'raisedFrom 不能晚于 raisedTo (raisedFrom must not be after raisedTo)', path: ['raisedTo'] });
 
-/** A plain copy of the filter (type-graphql input instances carry no prototype fields we need). */
-export function parseIssueFilter(filter: IssueFilter | null | undefined): IssueFilter {
+/**
+ * A plain copy of the filter (type-graphql input instances carry no prototype fields we need).
+ * `prefix` starts the error's field path (default `filter`; the CSV export passes '' so the field
+ * is the query-string parameter's name).
+ */
+export function parseIssueFilter(filter: IssueFilter | null | undefined, prefix = 'filter'): IssueFilter {
   if (!filter) return {};
-  return parseInput(filterSchema, { ...filter }, 'filter') as IssueFilter;
+  return parseInput(filterSchema, { ...filter }, prefix) as IssueFilter;
 }
