@@ -38,7 +38,7 @@ export async function seedDemoWorld(databaseUrl, log = (line) => console.error(l
     try {
       await shared.migrate(ds, pkg.SCHEMA);
       const t = Date.now();
-      const r = await pkg.seedDemo(ds, world, (msg) => log(`[seed] ${s.name}: ${msg}`));
+      const r = await pkg.seedDemo(ds, world, (msg) => log(`[seed] ${msg}`));
       results[s.name] = r.inserted;
       log(`[seed] ${s.name}: ${r.inserted ? 'inserted' : 'already there, nothing to do'} (${Date.now() - t} ms)`);
     } finally {

@@ -9,14 +9,29 @@ import {
   listen,
   sendJson,
   viewerFromAuthorization,
+  verifyToken,
   type Logger,
+  type PubSub,
   type Route,
 } from '@plaza/shared';
+import type { GraphQLSchema } from 'graphql';
 import type { ApolloGateway } from '@apollo/gateway';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway';
 import { exportRoutes } from './export/export.routes';
 import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import type { QueryLimits } from './limits/query-cost';
+import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
+import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
+
+/** Live updates (issue 4): graphql-ws on the same port and path as HTTP, fed by the bus. */
+export interface GatewaySubscriptionOptions {
+  /** The event bus (in-process or Redis). null: subscriptions are refused with a clear reason. */
+  pubsub: PubSub | null;
+  /** Events buffered per subscriber before SUBSCRIPTION_OVERFLOW. Default 1000. */
+  bufferLimit?: number;
+  /** graphql-ws keep-alive ping interval, ms. Default 12000. */
+  keepAliveMs?: number;
+}
 
 export interface GatewayDeps {
   /** Default: the committed gateway/supergraph.graphql. */
@@ -35,6 +50,8 @@ export interface GatewayDeps {
   limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
   readyTimeoutMs?: number;
+  /** Attach GraphQL subscriptions (ws on /graphql). Default: none. */
+  subscriptions?: GatewaySubscriptionOptions;
 }
 
 export interface GatewayApp {
@@ -44,6 +61,8 @@ export interface GatewayApp {
   gateway: ApolloGateway;
   /** Subgraph name -> URL the gateway calls. */
   subgraphs: Record<string, string>;
+  /** The subscription server when `deps.subscriptions` had a bus, else null. */
+  subscriptions: SubscriptionServer | null;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -103,6 +122,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   for (const name of Object.keys(subgraphs)) if (deps.subgraphUrls?.[name]) subgraphs[name] = deps.subgraphUrls[name]!;
 
   const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log });
+  // The API schema (what clients see), captured as the gateway loads the supergraph.
+  const loaded: { api: GraphQLSchema | null } = { api: null };
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => void (loaded.api = apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
@@ -118,6 +140,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   await apollo.start();
 
   const readyTimeoutMs = deps.readyTimeoutMs ?? 2000;
+  let subscriptions: SubscriptionServer | null = null;
+  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0 };
   const server = createHttpServer<GatewayContext>({
     apollo,
     log,
@@ -139,20 +163,60 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
           subgraphs: Object.fromEntries(checks.map(([name, up]) => [name, up ? 'ready' : 'not ready'])),
         });
       },
+      // Read by the e2e tests and bench/fanout.mjs: events received, hydrations, deliveries.
+      '/metrics/subscriptions': (_req, res) =>
+        sendJson(res, 200, { enabled: !!subscriptions, ...(subscriptions?.counters ?? emptyCounters), rssBytes: process.memoryUsage.rss() }),
       ...exportRoutes({ subgraphs, jwtSecret: deps.jwtSecret, gatewaySecret: deps.gatewaySecret, log }),
       ...deps.routes,
     },
   });
+
+  if (deps.subscriptions) {
+    const pubsub = deps.subscriptions.pubsub;
+    if (!loaded.api) throw new Error('the gateway loaded no API schema');
+    if (pubsub) {
+      const execute = gatewayExecute(apollo, log);
+      subscriptions = attachSubscriptions({
+        httpServer: server,
+        path: '/graphql',
+        schema: subscriptionSchema(loaded.api),
+        execute,
+        replay: gatewayReplay(execute),
+        pubsub,
+        verifyToken: (token) => verifyToken(token, deps.jwtSecret),
+        log,
+        bufferLimit: deps.subscriptions.bufferLimit,
+        keepAliveMs: deps.subscriptions.keepAliveMs,
+      });
+    } else refuseSubscriptions(server);
+  }
 
   return {
     server,
     apollo,
     gateway,
     subgraphs,
+    subscriptions,
     listen: (port, host) => listen(server, port, host),
     async close() {
+      // First: completes every subscription and closes the sockets, so the server can close.
+      await subscriptions?.close();
       await closeServer(server);
       await apollo.stop();
     },
   };
+}
+
+/**
+ * Without a bus there are no live events to send: a WebSocket upgrade on /graphql is answered
+ * 503 with the reason, instead of a socket that never delivers anything.
+ */
+function refuseSubscriptions(server: Server) {
+  server.on('upgrade', (req, socket) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/graphql') return;
+    const body = JSON.stringify({
+      errors: [{ message: 'subscriptions need an event bus: set REDIS_URL (or run `npm start`, which shares the in-process bus)', extensions: { code: 'SUBSCRIPTIONS_UNAVAILABLE' } }],
+    });
+    socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
 }
