@@ -16,3 +16,4 @@ export * from './directory';
 export * from './pubsub';
 export * from './relay';
 export * from './csv';
+export * from './csv-export';

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate } from '@plaza/shared';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub } from '@plaza/shared';
 import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
+import { startIssueEventRelay } from './events/issue-event.relay';
 import { startOverdueJob } from './overdue/overdue.job';
 import { createServer } from './server';
 
@@ -12,11 +13,16 @@ export { seedDemo } from './seed/demo.seed';
 export { startOverdueJob, sweepOverdue, type OverdueJob, type OverdueJobOptions } from './overdue/overdue.job';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
-export async function main(env = loadEnvOrExit(issuesEnvSchema)) {
+/** deps.pubsub: the in-process bus of the one-process start; without it REDIS_URL (if set) is used. */
+export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?: PubSub } = {}) {
   const log = createLogger('issues', env.LOG_LEVEL);
   const dataSource = createIssuesDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
+  // Live updates: committed issue events go to the bus (none configured: no relay).
+  const relay = startIssueEventRelay({
+    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
+  });
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);
   const overdue = startOverdueJob({ dataSource, intervalMs: env.OVERDUE_SWEEP_MS, log });
@@ -26,6 +32,7 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema)) {
     async close() {
       await overdue.stop();
       await app.close();
+      await relay?.stop();
       await dataSource.destroy();
     },
   };

@@ -1,8 +1,8 @@
-import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/shared';
+import { createLogger, createSubgraphApp, csvExportRoute, type App, type Logger } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type IssuesContext } from './context';
 import { SessionsDirectory } from './directory/sessions.directory';
-import { issuesCsvRoute } from './export/issues.export';
+import { issuesExport } from './export/issues.export';
 import type { Clock } from './issue/issue.service';
 import { buildIssuesSchema } from './schema';
 
@@ -21,13 +21,14 @@ export interface IssuesDeps {
 export async function createServer(deps: IssuesDeps): Promise<App> {
   const { schema } = await buildIssuesSchema();
   const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? createLogger('issues', 'silent');
   const services = createServices(deps.dataSource, new SessionsDirectory(deps.sessionsUrl, deps.gatewaySecret), clock);
   return createSubgraphApp<IssuesContext>({
     name: 'issues',
     schema,
     gatewaySecret: deps.gatewaySecret,
     production: deps.production ?? false,
-    log: deps.log ?? createLogger('issues', 'silent'),
+    log,
     extendContext: (base) => {
       const ctx: IssuesContext = {
         ...base,
@@ -40,7 +41,7 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
       return ctx;
     },
     // Proxied by the gateway; checks the signed identity itself (routes have no GraphQL context).
-    routes: { '/export/issues.csv': issuesCsvRoute({ dataSource: deps.dataSource, gatewaySecret: deps.gatewaySecret, clock }) },
+    routes: { '/export/issues.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: issuesExport(deps.dataSource, clock) }) },
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

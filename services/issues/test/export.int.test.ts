@@ -99,7 +99,7 @@ describe('GET /export/issues.csv', () => {
     expect(text).not.toContain('reporter-');
     expect(text).not.toContain('描述');
     const first = rows[0]!;
-    expect(first[9]).toBe(new Date('2025-06-01T04:00:00Z').toISOString());
+    expect(first[9]).toBe('2025-06-01 12:00:00'); // Asia/Shanghai wall-clock, as every export writes times
     expect(first[10]).toBe('王大爷');
   });
 

@@ -2,6 +2,7 @@ import type { SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { communityLoaders } from './community/community.loaders';
 import { CommunityService } from './community/community.service';
+import { SessionEventService } from './session-event/session-event.service';
 import { overviewLoaders } from './overview/overview.loaders';
 import { OverviewService } from './overview/overview.service';
 import { sessionLoaders } from './session/session.loaders';
@@ -20,6 +21,7 @@ export function createServices(ds: DataSource) {
     topic: new TopicService(ds, community),
     session: new SessionService(ds, community),
     overview: new OverviewService(ds),
+    events: new SessionEventService(ds),
   };
 }
 

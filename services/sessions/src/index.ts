@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate } from '@plaza/shared';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub } from '@plaza/shared';
 import { createSessionsDataSource, SCHEMA } from './data-source';
 import { sessionsEnvSchema } from './env';
+import { startSessionEventRelay } from './session-event/session-event.relay';
 import { createServer } from './server';
 
 export { createServer } from './server';
@@ -10,11 +11,16 @@ export { buildSessionsSchema } from './schema';
 export { seedDemo } from './seed/demo.seed';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
-export async function main(env = loadEnvOrExit(sessionsEnvSchema)) {
+/** deps.pubsub: the in-process bus of the one-process start; without it REDIS_URL (if set) is used. */
+export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsub?: PubSub } = {}) {
   const log = createLogger('sessions', env.LOG_LEVEL);
   const dataSource = createSessionsDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
+  // Live updates: committed session events go to the bus (none configured: no relay).
+  const relay = startSessionEventRelay({
+    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
+  });
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);
   log.info({ port }, `sessions subgraph on http://${env.HOST}:${port}/graphql`);
@@ -22,6 +28,7 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema)) {
     port,
     async close() {
       await app.close();
+      await relay?.stop();
       await dataSource.destroy();
     },
   };

@@ -3,6 +3,7 @@ import { communityReferences } from './community/community.reference';
 import { CommunityResolver, GridResolver } from './community/community.resolver';
 import { overviewReferences } from './overview/overview.reference';
 import { OverviewResolver } from './overview/overview.resolver';
+import { SessionEventResolver } from './session-event/session-event.resolver';
 import { sessionReferences } from './session/session.reference';
 import { CommunitySessionsResolver, SessionResolver } from './session/session.resolver';
 import { topicReferences } from './topic/topic.reference';
@@ -21,6 +22,7 @@ export const resolvers = [
   SessionResolver,
   ViewerResolver,
   OverviewResolver,
+  SessionEventResolver,
 ] as const;
 
 export function buildSessionsSchema() {

@@ -1,7 +1,6 @@
-import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/shared';
+import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type SessionsContext } from './context';
-import { csvExportRoute } from './export/export.route';
 import { sessionsExport } from './export/sessions.export';
 import { buildSessionsSchema } from './schema';
 

@@ -1,8 +1,7 @@
+import { keysetBatches } from '@plaza/shared';
 import type { Viewer } from '@plaza/shared';
-import { viewer } from '@plaza/shared/testing';
-import { getRoute, parseCsv, routeError } from './csv';
+import { viewer, getRoute, parseCsv, routeError } from '@plaza/shared/testing';
 import { CommunityService } from '../src/community/community.service';
-import { keysetBatches } from '../src/export/keyset-batches';
 import { sessionKeyset } from '../src/session/session.loaders';
 import { SessionService } from '../src/session/session.service';
 import { startSessions, type SessionsHarness } from './harness';

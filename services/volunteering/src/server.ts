@@ -1,8 +1,7 @@
-import { createLogger, createSubgraphApp, type App, type Logger } from '@plaza/shared';
+import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type VolunteeringContext } from './context';
 import { activitiesExport } from './export/activities.export';
-import { csvExportRoute } from './export/export.route';
 import { SubgraphDirectory, type ForeignDirectory } from './foreign/foreign.directory';
 import { buildVolunteeringSchema } from './schema';
 

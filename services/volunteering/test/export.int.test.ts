@@ -1,8 +1,7 @@
+import { keysetBatches } from '@plaza/shared';
 import type { Viewer } from '@plaza/shared';
-import { viewer } from '@plaza/shared/testing';
-import { getRoute, parseCsv, routeError } from './csv';
+import { viewer, getRoute, parseCsv, routeError } from '@plaza/shared/testing';
 import { activityKeyset, ActivityService } from '../src/activity/activity.service';
-import { keysetBatches } from '../src/export/keyset-batches';
 import { startVolunteering, type VolunteeringHarness } from './harness';
 
 let h: VolunteeringHarness;

@@ -1,17 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  BadUserInputError,
-  ForbiddenError,
-  hasRole,
-  isCalendarDate,
-  IssueCategory,
-  PlazaError,
-  sendJson,
-  shanghaiDay,
-  streamCsv,
-  verifyIdentity,
-  type Route,
-} from '@plaza/shared';
+import { BadUserInputError, isCalendarDate, IssueCategory, shanghaiDateTime, shanghaiDay, type CsvExport } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { Issue } from '../issue/issue.entity';
 import { IssueLevel, IssueStatus } from '../issue/issue.enums';
@@ -105,7 +92,7 @@ export async function* issueBatches(ds: DataSource, filter: IssueFilter, today: 
     if (rows.length === 0) return;
     yield rows.map((r) => [
       r.id, r.title, r.category, r.status, r.level, r.community_id, r.subdistrict, r.grid_id, r.session_id,
-      r.raised_at, r.raised_by, r.resolved_on_site, r.support_count, r.overdue, r.resolved_at,
+      shanghaiDateTime(r.raised_at), r.raised_by, r.resolved_on_site, r.support_count, r.overdue, shanghaiDateTime(r.resolved_at),
     ]);
     if (rows.length < batch) return;
     const last = rows[rows.length - 1]!;
@@ -113,23 +100,11 @@ export async function* issueBatches(ds: DataSource, filter: IssueFilter, today: 
   }
 }
 
-const fail = (res: ServerResponse, status: number, e: PlazaError) => sendJson(res, status, { errors: [{ message: e.message, extensions: e.extensions }] });
-
-/**
- * GET /export/issues.csv for ANALYST or ADMIN. Routes bypass the GraphQL context, so the identity
- * the gateway signed is checked here: unsigned 401, other roles 403, bad filters 400.
- */
-export function issuesCsvRoute(o: { dataSource: DataSource; gatewaySecret: string; clock: Clock }): Route {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    let filter: IssueFilter;
-    try {
-      const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
-      if (!hasRole(viewer, 'ANALYST', 'ADMIN')) throw new ForbiddenError('仅限分析人员或管理员导出 (export needs ANALYST or ADMIN)');
-      filter = parseExportFilter(url.searchParams);
-    } catch (e) {
-      if (e instanceof PlazaError) return fail(res, e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'FORBIDDEN' ? 403 : 400, e);
-      throw e;
-    }
-    await streamCsv(res, 'issues.csv', ISSUES_CSV_HEADER, issueBatches(o.dataSource, filter, shanghaiDay(o.clock())));
+/** GET /export/issues.csv (ANALYST or ADMIN), on the shared export route: identity, roles and bad filters answered there. */
+export function issuesExport(dataSource: DataSource, clock: Clock): CsvExport {
+  return {
+    filename: 'issues.csv',
+    header: ISSUES_CSV_HEADER,
+    open: (params) => issueBatches(dataSource, parseExportFilter(params), shanghaiDay(clock())),
   };
 }

@@ -1,4 +1,4 @@
-import { calendarDay, id, parseInput } from '@plaza/shared';
+import { calendarDay, id, parseInput, queryParams, shanghaiDateTime, keysetBatches, type CsvExport } from '@plaza/shared';
 import { In, type DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Community } from '../community/community.entity';
@@ -7,8 +7,6 @@ import { SessionStatus } from '../session/session.enums';
 import { sessionKeyset } from '../session/session.loaders';
 import type { SessionService } from '../session/session.service';
 import { TopicProposal } from '../topic/topic.entity';
-import { queryParams, shanghaiDateTime, type CsvExport } from './export.route';
-import { keysetBatches } from './keyset-batches';
 
 /** Only what `Session` shows publicly; times are Asia/Shanghai wall-clock. */
 export const SESSIONS_CSV_HEADER = [

@@ -1,11 +1,9 @@
-import { calendarDay, id, parseInput } from '@plaza/shared';
+import { calendarDay, id, parseInput, queryParams, shanghaiDateTime, keysetBatches, type CsvExport } from '@plaza/shared';
 import { In, type DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Activity } from '../activity/activity.entity';
 import { activityKeyset, type ActivityService } from '../activity/activity.service';
 import { VolunteerTeam } from '../team/team.entity';
-import { queryParams, shanghaiDateTime, type CsvExport } from './export.route';
-import { keysetBatches } from './keyset-batches';
 
 /** Only what `Activity` shows publicly (the team by name, no leader or volunteers); times are Asia/Shanghai wall-clock. */
 export const ACTIVITIES_CSV_HEADER = ['id', '活动', '队伍ID', '队伍', '社区ID', '街道', '时间', '受益人次', '志愿时长', '夜话场次ID', '诉求ID'] as const;

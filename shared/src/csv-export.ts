@@ -1,5 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { BadUserInputError, PlazaError, requireRole, sendJson, streamCsv, verifyIdentity, type Logger, type Route } from '@plaza/shared';
+import type { Logger } from 'pino';
+import { streamCsv } from './csv';
+import { BadUserInputError, PlazaError } from './errors';
+import { sendJson, type Route } from './http';
+import { verifyIdentity } from './identity';
+import { requireRole } from './viewer';
 
 type CsvRows = AsyncIterable<readonly (readonly unknown[])[]>;
 
@@ -33,9 +38,6 @@ export function csvExportRoute(o: { gatewaySecret: string; log: Logger; export: 
       if (!(e instanceof PlazaError)) throw e;
       return sendJson(res, STATUS[e.code] ?? 400, { errors: [{ message: e.message, extensions: e.extensions }] });
     }
-    // streamCsv waits for 'drain', which a socket closed mid-download never emits; this lets it
-    // see `res.destroyed` and stop instead of waiting forever with a batch in hand.
-    res.once('close', () => res.emit('drain'));
     const started = Date.now();
     try {
       const count = await streamCsv(res, o.export.filename, o.export.header, rows);
