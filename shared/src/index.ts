@@ -17,3 +17,4 @@ export * from './pubsub';
 export * from './relay';
 export * from './csv';
 export * from './csv-export';
+export * from './period';

@@ -1,5 +1,5 @@
 import { BadUserInputError, isUuid, type IssueCategory } from '@plaza/shared';
-import { checkPeriod } from '../overview/overview.key';
+import { checkPeriod } from '@plaza/shared';
 import type { Bucket } from './analytics.types';
 
 export interface TrendArgs {

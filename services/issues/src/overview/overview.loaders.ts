@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { OverviewFigures } from './overview.entity';
-import { overviewCacheKey, parseOverviewKey, type OverviewKey } from './overview.key';
+import { overviewCacheKey, parseOverviewKey, type OverviewKey } from '@plaza/shared';
 import type { OverviewService } from './overview.service';
 
 /**

@@ -1,6 +1,6 @@
 import type { IssuesContext } from '../context';
 import type { Overview } from './overview.entity';
-import type { OverviewKey } from './overview.key';
+import type { OverviewKey } from '@plaza/shared';
 
 export const overviewReferences = {
   Overview: {

@@ -2,7 +2,7 @@ import { shanghaiDay, shanghaiDayEnd, shanghaiDayStart } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../issue/issue.service';
 import type { OverviewFigures } from './overview.entity';
-import { scopeOf, type OverviewKey } from './overview.key';
+import { scopeOf, type OverviewKey } from '@plaza/shared';
 
 interface Row extends OverviewFigures {
   i: number;

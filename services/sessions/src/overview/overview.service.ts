@@ -1,10 +1,8 @@
-import { BadUserInputError, isCalendarDate, shanghaiDay, shanghaiDayEnd, shanghaiDayStart } from '@plaza/shared';
+import { BadUserInputError, isCalendarDate, MAX_RANGE_YEARS, shanghaiDay, shanghaiDayEnd, shanghaiDayStart, shiftDay } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { parseScope, scopeParams, scopePredicate } from './overview.scope';
 import type { OverviewFigures, OverviewKey } from './overview.type';
 
-/** The longest range an overview may cover, in years. */
-export const MAX_RANGE_YEARS = 5;
 
 export interface OverviewArgs {
   scope?: string | null;
@@ -12,11 +10,6 @@ export interface OverviewArgs {
   to?: string | null;
 }
 
-/** `day` moved by whole years and days on the calendar (29 February rolls over to 1 March). */
-function shiftDay(day: string, years: number, days = 0): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y + years, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 const maxDay = (a: string, b: string) => (a > b ? a : b);
 const minDay = (a: string, b: string) => (a < b ? a : b);

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { OverviewFigures } from './overview.entity';
-import { overviewCacheKey, parseOverviewKey, type OverviewKey } from './overview.key';
+import { overviewCacheKey, parseOverviewKey, type OverviewKey } from '@plaza/shared';
 import { OverviewService } from './overview.service';
 
 /**

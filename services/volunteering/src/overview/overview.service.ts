@@ -1,7 +1,7 @@
 import { shanghaiDayEnd, shanghaiDayStart } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { OverviewFigures } from './overview.entity';
-import { scopeOf, type OverviewKey } from './overview.key';
+import { scopeOf, type OverviewKey } from '@plaza/shared';
 
 interface Row extends OverviewFigures {
   i: number;
