@@ -237,6 +237,7 @@ try {
     '广场夜话 Plaza Night Talk is up' + (oneProcess ? ' (one process, in-process event bus)' : ' (separate processes, Redis event bus)'),
     `  GraphQL gateway   ${origin}/graphql`,
     `  health / ready    ${origin}/health  ${origin}/ready`,
+    `  subscriptions     ${origin.replace(/^http/, 'ws')}/graphql (graphql-ws; see README, Live updates)`,
     ...services.map((s) => `  ${s.name.padEnd(17)} ${s.url} (reached only through the gateway)`),
     `  PostgreSQL        ${databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}${embedded ? ' (embedded, data in .data/pg)' : ''}`,
     `  a dev token       npm run -s token -- --sub u1 --roles ADMIN`,

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { createLogger, loadEnvOrExit } from '@plaza/shared';
+import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 
-export { createGatewayServer, supergraphSubgraphs, type GatewayApp, type GatewayDeps } from './server';
+export { createGatewayServer, supergraphSubgraphs, type GatewayApp, type GatewayDeps, type GatewaySubscriptionOptions } from './server';
+export { attachSubscriptions, OVERFLOW_CODE, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 export { createGateway, readSupergraph, SignedDataSource, SUPERGRAPH_PATH, type GatewayContext } from './gateway';
 export { gatewayEnvSchema, subgraphUrls, SUBGRAPHS, type GatewayEnv } from './env';
 
@@ -12,25 +13,38 @@ export { gatewayEnvSchema, subgraphUrls, SUBGRAPHS, type GatewayEnv } from './en
  * in-process event bus shared with the subgraphs (unset: the package connects to REDIS_URL).
  */
 export interface MainDeps {
-  pubsub?: unknown;
+  pubsub?: PubSub;
 }
 
 /** Starts the gateway (its own process, or inside the one-process start). */
-export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), _deps: MainDeps = {}) {
+export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), deps: MainDeps = {}) {
   const log = createLogger('gateway', env.LOG_LEVEL);
+  // The bus: the one handed in (one-process start), else Redis when configured, else none (then
+  // subscriptions are refused with the reason; queries and mutations work as before).
+  const ownBus = !deps.pubsub && env.REDIS_URL ? new RedisPubSub({ url: env.REDIS_URL, prefix: env.PLAZA_CHANNEL_PREFIX, log }) : null;
+  const pubsub = deps.pubsub ?? ownBus;
+  if (!pubsub) log.warn('no REDIS_URL and no in-process bus: GraphQL subscriptions are disabled');
   const app = await createGatewayServer({
+    subscriptions: { pubsub },
     subgraphUrls: subgraphUrls(env),
     jwtSecret: env.JWT_SECRET,
     gatewaySecret: env.GATEWAY_SECRET,
     production: env.NODE_ENV === 'production',
     log,
+  }).catch(async (e) => {
+    await ownBus?.close(); // or its reconnect timers keep a failed start alive
+    throw e;
   });
   const port = await app.listen(env.PORT, env.HOST);
   log.info({ port, subgraphs: app.subgraphs }, `gateway on http://${env.HOST}:${port}/graphql`);
   return {
     port,
     app,
-    close: () => app.close(),
+    async close() {
+      // Subscriptions complete first (inside app.close), then the bus we opened goes.
+      await app.close();
+      await ownBus?.close();
+    },
   };
 }
 

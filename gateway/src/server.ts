@@ -22,6 +22,9 @@ import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import type { QueryLimits } from './limits/query-cost';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
+import { screenRoutes, type ScreenRouteOptions } from './screen/screen.routes';
+import { supportRateLimitPlugin, type SupportRateLimitOptions } from './screen/support-rate-limit.plugin';
+import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.routes';
 
 /** Live updates (issue 4): graphql-ws on the same port and path as HTTP, fed by the bus. */
 export interface GatewaySubscriptionOptions {
@@ -52,6 +55,10 @@ export interface GatewayDeps {
   readyTimeoutMs?: number;
   /** Attach GraphQL subscriptions (ws on /graphql). Default: none. */
   subscriptions?: GatewaySubscriptionOptions;
+  /** The plaza screen (/screen, issue 6); defaults from env PLAZA_SCREEN_TOKEN, PLAZA_PUBLIC_URL. */
+  screen?: ScreenRouteOptions & { rateLimit?: SupportRateLimitOptions };
+  /** GraphiQL at /graphiql; default off in production unless PLAZA_GRAPHIQL=1. */
+  explorer?: ExplorerRouteOptions;
 }
 
 export interface GatewayApp {
@@ -134,6 +141,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       queryLimitsPlugin(deps.limits) as ApolloServerPlugin<GatewayContext>,
       errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
       requestLoggingPlugin(log),
+      supportRateLimitPlugin(deps.screen?.rateLimit),
       ...(deps.plugins ?? []),
     ],
   });
@@ -167,6 +175,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       '/metrics/subscriptions': (_req, res) =>
         sendJson(res, 200, { enabled: !!subscriptions, ...(subscriptions?.counters ?? emptyCounters), rssBytes: process.memoryUsage.rss() }),
       ...exportRoutes({ subgraphs, jwtSecret: deps.jwtSecret, gatewaySecret: deps.gatewaySecret, log }),
+      ...screenRoutes(deps.screen),
+      ...explorerRoutes({ production, ...deps.explorer }),
       ...deps.routes,
     },
   });

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { createTestDatabase, TEST_GATEWAY_SECRET, TEST_JWT_SECRET, type GraphQLResponse, type TestDatabase } from '@plaza/shared/testing';
-import { parseEnv, serviceEnvSchema, signToken, type Role } from '@plaza/shared';
+import { MemoryPubSub, parseEnv, RedisPubSub, serviceEnvSchema, signToken, type PubSub, type Role } from '@plaza/shared';
 import type { ZodTypeAny } from 'zod';
-import { createGatewayServer, supergraphSubgraphs, type GatewayApp } from '../src/server';
+import { createGatewayServer, supergraphSubgraphs, type GatewayApp, type GatewaySubscriptionOptions } from '../src/server';
 import { readSupergraph } from '../src/gateway';
 import { SUBGRAPHS, type SubgraphName } from '../src/env';
 
@@ -16,7 +16,7 @@ interface Running {
   port: number;
   close(): Promise<void>;
 }
-type Main = (env: Record<string, unknown>, deps?: Record<string, unknown>) => Promise<Running>;
+type Main = (env: Record<string, unknown>, deps?: { pubsub?: PubSub }) => Promise<Running>;
 
 /** A subgraph package's `main`, or null while the package is not built yet. */
 export function loadMain(name: SubgraphName): Main | null {
@@ -89,6 +89,14 @@ export interface StackOptions {
   redisUrl?: string;
   /** Extra environment for the services, e.g. `{ OVERDUE_SWEEP_MS: '1000' }`. */
   env?: Record<string, string>;
+  /**
+   * Live updates: 'memory' shares one in-process bus between the services and the gateway (as
+   * `npm start` does); 'redis' gives each its own Redis bus on `redisUrl` (PLAZA_CHANNEL_PREFIX
+   * from `env`). Unset: the gateway has no subscriptions.
+   */
+  bus?: 'memory' | 'redis';
+  /** Subscription options for the gateway(s), e.g. a small bufferLimit. */
+  subscriptions?: Omit<GatewaySubscriptionOptions, 'pubsub'>;
 }
 
 export interface Stack {
@@ -101,6 +109,10 @@ export interface Stack {
   subgraphs: Partial<Record<SubgraphName, string>>;
   db: TestDatabase;
   counter: DriverStatementCounter;
+  /** The gateway's ws:// URL for graphql-ws. */
+  wsUrl: string;
+  /** Another gateway against the same subgraphs (and bus kind), e.g. to test two gateways. */
+  startGateway(): Promise<{ app: GatewayApp; url: string; wsUrl: string; close(): Promise<void> }>;
   /** A signed JWT as a client would send it. */
   token(sub: string, roles: Role[], communities?: string[], ttlSeconds?: number): Promise<string>;
   /** POSTs an operation to the gateway; `token` goes as `Authorization: Bearer`. */
@@ -115,6 +127,21 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const counter = new DriverStatementCounter();
   const running: Running[] = [];
   const subgraphs: Partial<Record<SubgraphName, string>> = {};
+  const memoryBus = o.bus === 'memory' ? new MemoryPubSub() : null;
+  const buses: PubSub[] = [];
+  // One bus per gateway: Redis as separate processes would have it, or the shared in-process one.
+  const gatewayBus = (): PubSub | null => {
+    if (o.bus === 'memory') return memoryBus;
+    if (o.bus !== 'redis') return null;
+    if (!o.redisUrl) throw new Error("startStack({ bus: 'redis' }) needs redisUrl");
+    const b = new RedisPubSub({ url: o.redisUrl, prefix: o.env?.PLAZA_CHANNEL_PREFIX ?? 'plaza' });
+    buses.push(b);
+    return b;
+  };
+  const closeBuses = async () => {
+    for (const b of buses.splice(0)) await b.close().catch(() => {});
+    await memoryBus?.close();
+  };
   try {
     // In dependency order: issues checks ids against sessions, volunteering against both.
     const composed = supergraphSubgraphs(readSupergraph());
@@ -126,7 +153,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         DATABASE_URL: db.url,
-        REDIS_URL: o.redisUrl,
+        REDIS_URL: o.bus === 'memory' ? undefined : o.redisUrl,
         GATEWAY_SECRET: TEST_GATEWAY_SECRET,
         JWT_SECRET: TEST_JWT_SECRET,
         PORT: '0',
@@ -136,25 +163,36 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         ...o.env,
       };
       const env = parseEnv(envSchemaOf(name), raw as NodeJS.ProcessEnv);
-      const r = await main(env);
+      const r = await main(env, memoryBus ? { pubsub: memoryBus } : {});
       running.push(r);
       subgraphs[name] = `http://127.0.0.1:${r.port}/graphql`;
     }
-    const gateway = await createGatewayServer({
-      subgraphUrls: subgraphs as Record<string, string>,
-      jwtSecret: TEST_JWT_SECRET,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-    });
+    const newGateway = () =>
+      createGatewayServer({
+        subgraphUrls: subgraphs as Record<string, string>,
+        jwtSecret: TEST_JWT_SECRET,
+        gatewaySecret: TEST_GATEWAY_SECRET,
+        ...(o.bus ? { subscriptions: { ...o.subscriptions, pubsub: gatewayBus() } } : {}),
+      });
+    const gateway = await newGateway();
     const port = await gateway.listen(0);
     const origin = `http://127.0.0.1:${port}`;
     const url = `${origin}/graphql`;
+    const extra: GatewayApp[] = [];
     let users = 0;
     const token = (sub: string, roles: Role[], communities: string[] = [], ttlSeconds?: number) =>
       signToken({ sub, roles, communities, ttlSeconds }, TEST_JWT_SECRET);
     return {
       url,
+      wsUrl: `ws://127.0.0.1:${port}/graphql`,
       origin,
       gateway,
+      async startGateway() {
+        const app = await newGateway();
+        extra.push(app);
+        const p = await app.listen(0);
+        return { app, url: `http://127.0.0.1:${p}/graphql`, wsUrl: `ws://127.0.0.1:${p}/graphql`, close: () => app.close() };
+      },
       subgraphs,
       db,
       counter,
@@ -169,14 +207,17 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         return { ...((await res.json()) as GraphQLResponse), status: res.status };
       },
       async stop() {
+        for (const g of extra) await g.close().catch(() => {});
         await gateway.close();
         for (const r of running.reverse()) await r.close();
+        await closeBuses();
         counter.restore();
         await db.drop();
       },
     };
   } catch (e) {
     for (const r of running.reverse()) await r.close().catch(() => {});
+    await closeBuses();
     counter.restore();
     await db.drop().catch(() => {});
     throw e;

@@ -21,13 +21,13 @@ export interface QueryLimits {
   maxDepth: number;
   /** Aliased fields allowed in one operation (alias bombs). Default 30. */
   maxAliases: number;
-  /** Cost budget: every field costs 1, times the list sizes above it. Default 20,000. */
+  /** Cost budget: every field costs 1, times the list sizes above it. Default 50,000. */
   maxCost: number;
   /** Assumed size of a list without a `first` argument. Default 10. */
   defaultListSize: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxCost: 20_000, defaultListSize: 10 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxCost: 50_000, defaultListSize: 10 };
 
 export interface QueryMeasure {
   depth: number;
@@ -36,6 +36,8 @@ export interface QueryMeasure {
 }
 
 type Parent = GraphQLOutputType | null;
+
+const isConnection = (type: Parent) => !!type && getNamedType(type).name.endsWith('Connection');
 
 /**
  * Measures an operation statically, before anything is planned or sent to a subgraph: depth,
@@ -98,7 +100,8 @@ export function measureOperation(
       if (firstArg || firstDefault !== undefined) {
         const v = firstArg ? valueFromASTUntyped(firstArg.value, variables) : firstDefault;
         multiplier = typeof v === 'number' && v > 0 ? v : defaultListSize;
-      } else if (returns && isListType(getNullableType(returns))) {
+      } else if (returns && isListType(getNullableType(returns)) && !isConnection(parent)) {
+        // A connection's `edges` are already counted by its `first`.
         multiplier = defaultListSize;
       }
       const childParent = named && (isObjectType(named) || isInterfaceType(named) || isUnionType(named)) ? (named as GraphQLOutputType) : null;

@@ -45,8 +45,15 @@ const issueEvents: FieldBinding<'issueEvents'> = {
     note: (e) => optional(e, 'note'),
     fromStatus: (e) => optional(e, 'fromStatus'),
     toStatus: (e) => optional(e, 'toStatus'),
+    // The supergraph's IssueEvent also has the log's routing fields (issues' "added:" fields).
+    issueId: (e) => e.issueId,
+    communityId: (e) => e.communityId,
+    subdistrict: (e) => e.subdistrict,
+    sessionId: (e) => e.sessionId,
+    category: (e) => e.category,
+    supportCount: (e) => e.supportCount,
   },
-  entities: { issue: 'issue' },
+  entities: { issue: 'issue', plan: 'plan' },
 };
 
 const voteTallies: FieldBinding<'issueEvents'> = {
@@ -70,6 +77,9 @@ const sessionEvents: FieldBinding<'sessionEvents'> = {
     cursor: (e) => e.cursor,
     kind: (e) => e.kind,
     at: (e) => e.at.toISOString(),
+    communityId: (e) => e.communityId,
+    sessionId: (e) => e.sessionId,
+    topicId: (e) => e.topicId,
   },
   entities: { session: 'session', topic: 'topic' },
 };

@@ -1,0 +1,203 @@
+// `npm run bench:fanout` — subscription fan-out (issue 4). Starts its own test database, the three
+// subgraphs (in this process, publishing through their relays to Redis), the gateway in its own
+// process, and N graphql-ws subscribers in a separate load process on loopback. Raises R requests
+// per second for D seconds, then runs the same load through a bare `ws` relay of the Redis
+// messages (no GraphQL) and prints both, with the ratio. Flags: --subscribers N (default 1000),
+// --rate R (20), --duration D s (10), --quick (100 subscribers, 10/s, 3 s). Needs Postgres + Redis.
+import { fork, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'gateway', 'package.json'));
+require('reflect-metadata');
+const shared = require('@plaza/shared');
+const { createTestDatabase, TEST_GATEWAY_SECRET, TEST_JWT_SECRET } = require('@plaza/shared/testing');
+const Redis = require('ioredis');
+const { WebSocketServer } = require('ws');
+
+const args = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const quick = args.includes('--quick');
+const N = flag('subscribers', quick ? 100 : 1000);
+const RATE = flag('rate', quick ? 10 : 20);
+const DURATION = flag('duration', quick ? 3 : 10);
+const REDIS_URL = process.env.REDIS_URL || shared.DEFAULT_REDIS_URL;
+const PREFIX = `plaza-bench-${randomBytes(4).toString('hex')}`;
+const say = (m) => console.error(`[fanout] ${m}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const cleanups = [];
+// Bounded in time whatever happens.
+const deadline = setTimeout(() => (say('time limit reached; stopping'), void stop(1)), (120 + DURATION * 4 + N / 50) * 1000);
+
+async function stop(code = 0) {
+  for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch((e) => say(`cleanup: ${e.message}`));
+  clearTimeout(deadline);
+  process.exit(code);
+}
+
+async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function getJson(url) {
+  const res = await fetch(url);
+  return res.json();
+}
+
+async function gql(url, query, variables, token) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+/**
+ * The load processes (one per 500 subscribers, up to the CPUs less two for the gateway and the
+ * services): they open the sockets and answer with their latencies, so a busy client process
+ * does not show up as gateway latency.
+ */
+function loadClients(mode, url, communityId, token) {
+  const workers = Math.max(1, Math.min(Math.ceil(N / 500), (os.availableParallelism?.() ?? os.cpus().length) - 2));
+  const children = Array.from({ length: workers }, (_, w) => {
+    const n = Math.floor(N / workers) + (w < N % workers ? 1 : 0);
+    const child = fork(join(root, 'bench', 'fanout-clients.mjs'), [JSON.stringify({ mode, url, n, communityId, token })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    cleanups.push(() => child.kill());
+    return child;
+  });
+  const next = (child, type) => new Promise((resolve, reject) => {
+    const on = (m) => m.type === type && (child.off('message', on), resolve(m));
+    child.on('message', on);
+    child.once('exit', (code) => reject(new Error(`load process exited (${code})`)));
+  });
+  const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
+  return {
+    workers,
+    ready: Promise.all(children.map((c) => next(c, 'ready'))),
+    async report() {
+      const parts = await Promise.all(children.map((c) => (c.send({ type: 'report' }), next(c, 'report'))));
+      const all = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+      return { received: parts.reduce((a, p) => a + p.received, 0), errors: parts.reduce((a, p) => a + p.errors, 0), p50: pct(all, 50), p95: pct(all, 95), p99: pct(all, 99) };
+    },
+  };
+}
+
+/** R raises per second for D seconds; returns how many committed. */
+async function drive(url, communityId, token) {
+  let done = 0;
+  const pending = [];
+  const t0 = Date.now();
+  for (let i = 0; i < RATE * DURATION; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    if (due > Date.now()) await sleep(due - Date.now());
+    pending.push(
+      gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `扇出 ${i}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, token).then(() => done++, (e) => say(`raise failed: ${e.message}`)),
+    );
+  }
+  await Promise.all(pending);
+  return done;
+}
+
+async function main() {
+  say(`${N} subscribers, ${RATE} events/s for ${DURATION} s (prefix ${PREFIX})`);
+  const db = await createTestDatabase('fanout');
+  cleanups.push(() => db.drop());
+  const base = { NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL, PLAZA_CHANNEL_PREFIX: PREFIX, GATEWAY_SECRET: TEST_GATEWAY_SECRET, JWT_SECRET: TEST_JWT_SECRET, HOST: '127.0.0.1' };
+  const urls = {};
+  for (const name of ['sessions', 'issues', 'volunteering']) {
+    const pkg = require(`@plaza/${name}`);
+    const mod = require(`@plaza/${name}/dist/env.js`);
+    const schema = Object.entries(mod).find(([k]) => k.endsWith('EnvSchema'))[1];
+    const running = await pkg.main(shared.parseEnv(schema, { ...base, PORT: '0', SESSIONS_URL: urls.SESSIONS_URL, ISSUES_URL: urls.ISSUES_URL }));
+    cleanups.push(() => running.close());
+    urls[`${name.toUpperCase()}_URL`] = `http://127.0.0.1:${running.port}/graphql`;
+  }
+  // The gateway in its own process, so its RSS is its own.
+  const gport = await freePort();
+  // FANOUT_GATEWAY_NODE_ARGS, e.g. `--cpu-prof`, to profile the gateway under load.
+  const nodeArgs = (process.env.FANOUT_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const gw = spawn(process.execPath, [...nodeArgs, join(root, 'gateway', 'dist', 'index.js')], { env: { ...process.env, ...base, ...urls, PORT: String(gport) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  cleanups.push(() => new Promise((r) => (gw.exitCode !== null ? r() : (gw.once('exit', r), gw.kill('SIGTERM')))));
+  const origin = `http://127.0.0.1:${gport}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${origin}/ready`)).status === 200) break;
+    } catch {}
+    await sleep(200);
+  }
+  const admin = await shared.signToken({ sub: 'bench-admin', roles: ['ADMIN'] }, TEST_JWT_SECRET);
+  const communityId = (await gql(`${origin}/graphql`, 'mutation { createCommunity(input: { name: "压测社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity.id;
+  const staff = await shared.signToken({ sub: 'bench-staff', roles: ['STAFF'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
+  const viewer = await shared.signToken({ sub: 'bench-screen', roles: ['SCREEN'], ttlSeconds: 3600 }, TEST_JWT_SECRET);
+
+  // --- through the gateway (graphql-ws, hydrated through the supergraph)
+  const m0 = await getJson(`${origin}/metrics/subscriptions`);
+  const gqlLoad = loadClients('graphql', `ws://127.0.0.1:${gport}/graphql`, communityId, viewer);
+  await gqlLoad.ready;
+  for (let i = 0; i < 600; i++) {
+    if ((await getJson(`${origin}/metrics/subscriptions`)).subscribers >= N) break;
+    await sleep(100);
+  }
+  const m1 = await getJson(`${origin}/metrics/subscriptions`);
+  const sentG = await drive(`${origin}/graphql`, communityId, staff);
+  await sleep(2000);
+  const m2 = await getJson(`${origin}/metrics/subscriptions`);
+  const rg = await gqlLoad.report();
+
+  // --- the bare baseline: a `ws` server relaying the Redis messages as they come
+  const bport = await freePort();
+  const wss = new WebSocketServer({ port: bport, host: '127.0.0.1' });
+  const sub = new Redis(REDIS_URL);
+  await sub.subscribe(`${PREFIX}:issueEvents`);
+  sub.on('message', (_ch, msg) => {
+    for (const c of wss.clients) c.send(msg);
+  });
+  cleanups.push(() => (sub.disconnect(), new Promise((r) => wss.close(r))));
+  const bareLoad = loadClients('bare', `ws://127.0.0.1:${bport}`, communityId, viewer);
+  await bareLoad.ready;
+  const sentB = await drive(`${origin}/graphql`, communityId, staff);
+  await sleep(2000);
+  const rb = await bareLoad.report();
+
+  const expG = sentG * N;
+  const expB = sentB * N;
+  const rateG = rg.received / DURATION;
+  const rateB = rb.received / DURATION;
+  const kb = (b) => (b / 1024).toFixed(1);
+  const rows = [
+    ['', 'gateway (graphql-ws)', 'bare ws relay'],
+    ['delivered / expected', `${rg.received} / ${expG}`, `${rb.received} / ${expB}`],
+    ['delivery rate (msg/s)', rateG.toFixed(0), rateB.toFixed(0)],
+    ['latency p50 / p95 / p99 (ms)', `${rg.p50} / ${rg.p95} / ${rg.p99}`, `${rb.p50} / ${rb.p95} / ${rb.p99}`],
+    ['gateway RSS per subscriber (KB)', kb((m1.rssBytes - m0.rssBytes) / N), '—'],
+    ['gateway RSS total (MB)', (m2.rssBytes / 1048576).toFixed(0), '—'],
+    ['hydrations per event', ((m2.hydrations - m1.hydrations) / Math.max(1, m2.eventsReceived - m1.eventsReceived)).toFixed(2), '—'],
+    ['ratio gateway / bare (delivery rate)', (rateG / Math.max(1, rateB)).toFixed(2), ''],
+  ];
+  const table = [
+    `| ${rows[0].join(' | ')} |`,
+    `|${rows[0].map(() => '---').join('|')}|`,
+    ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  const header = `# Fan-out ${new Date().toISOString()}\n\n${N} subscribers, ${RATE} events/s for ${DURATION} s, loopback, load clients in ${gqlLoad.workers} separate process(es). Latency: event commit (its \`at\`) → delivery at the client.\n\n`;
+  console.log(`\n${header}${table}\n`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const file = join(root, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-fanout.md`);
+  writeFileSync(file, `${header}${table}\n`, { flag: 'a' });
+  say(`written to ${file}`);
+}
+
+main().then(() => stop(0), (e) => (say(`failed: ${e.stack ?? e}`), stop(1)));

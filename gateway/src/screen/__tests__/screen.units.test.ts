@@ -1,0 +1,44 @@
+import { parse, type OperationDefinitionNode } from 'graphql';
+import { rateLimitedCalls, SlidingWindowLimiter } from '../support-rate-limit.plugin';
+import { screenEnv } from '../screen.env';
+import { explorerRoutes } from '../../explorer/explorer.routes';
+import { jsonForScript } from '../screen.assets';
+
+const op = (src: string) => parse(src).definitions[0] as OperationDefinitionNode;
+
+describe('SlidingWindowLimiter', () => {
+  it('allows `limit` calls per window per key, then says how long to wait', () => {
+    let now = 1_000_000;
+    const l = new SlidingWindowLimiter({ limit: 3, windowMs: 60_000, now: () => now });
+    expect([l.take('a'), l.take('a'), l.take('a')]).toEqual([0, 0, 0]);
+    expect(l.take('a')).toBe(60);
+    expect(l.take('b')).toBe(0); // per viewer
+    now += 30_000;
+    expect(l.take('a')).toBe(30);
+    now += 30_001; // the first three slid out of the window
+    expect(l.take('a')).toBe(0);
+  });
+
+  it('counts every aliased call of a rate-limited root field, and nothing else', () => {
+    expect(rateLimitedCalls(op('mutation { a: supportIssue(issueId: "1") { id } b: supportIssue(issueId: "2") { id } votePlan(planId: "p", stance: FOR) { id } }'))).toBe(3);
+    expect(rateLimitedCalls(op('mutation { raiseIssue(input: {}) { id } }'))).toBe(0);
+    expect(rateLimitedCalls(op('{ supportIssue }'))).toBe(0);
+  });
+});
+
+describe('screen settings', () => {
+  it('treats empty values as unset and rejects a bad PLAZA_GRAPHIQL by name', () => {
+    expect(screenEnv({ PLAZA_SCREEN_TOKEN: '', PLAZA_PUBLIC_URL: '' })).toMatchObject({ PLAZA_SCREEN_TOKEN: undefined, PLAZA_PUBLIC_URL: undefined });
+    expect(() => screenEnv({ PLAZA_GRAPHIQL: 'yes' })).toThrow(/PLAZA_GRAPHIQL/);
+  });
+
+  it('GraphiQL is off in production unless PLAZA_GRAPHIQL=1', () => {
+    expect(Object.keys(explorerRoutes({ production: true }))).toEqual(['/graphiql']);
+    expect(Object.keys(explorerRoutes({ production: false }))).toContain('/graphiql/explorer.js');
+    expect(Object.keys(explorerRoutes({ enabled: true, production: true }))).toContain('/graphiql/explorer.js');
+  });
+
+  it('a value written into the page cannot close its script tag', () => {
+    expect(jsonForScript({ t: '</script><script>alert(1)</script>' })).not.toContain('</script>');
+  });
+});
