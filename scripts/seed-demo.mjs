@@ -16,9 +16,23 @@ require('reflect-metadata');
 /** Services in reference order: issues and volunteering point at sessions' ids. */
 const SERVICES = [
   { name: 'sessions', dataSource: 'createSessionsDataSource' },
-  { name: 'issues', dataSource: 'createIssuesDataSource' },
+  { name: 'issues', dataSource: 'createIssuesDataSource', events: { table: 'issue_event', topic: 'issueEvents' } },
   { name: 'volunteering', dataSource: 'createVolunteeringDataSource' },
 ];
+
+/** True when the database holds no community yet (a new or empty database). */
+export async function isEmptyDatabase(databaseUrl) {
+  const { Client } = require('pg');
+  const c = new Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query("SELECT to_regclass('sessions.community') AS t");
+    if (!rows[0].t) return true;
+    return (await c.query('SELECT 1 FROM sessions.community LIMIT 1')).rowCount === 0;
+  } finally {
+    await c.end();
+  }
+}
 
 /** Seeds every service's part into `databaseUrl` (migrating first). `log` gets the progress lines. */
 export async function seedDemoWorld(databaseUrl, log = (line) => console.error(line)) {
@@ -40,6 +54,15 @@ export async function seedDemoWorld(databaseUrl, log = (line) => console.error(l
       const t = Date.now();
       const r = await pkg.seedDemo(ds, world, (msg) => log(`[seed] ${msg}`));
       results[s.name] = r.inserted;
+      if (r.inserted && s.events) {
+        // The seeded timeline is history, not news: the relay starts after it instead of
+        // publishing a year of events to live subscribers on first start.
+        await ds.query(shared.relayOffsetDdl(pkg.SCHEMA));
+        await ds.query(
+          `INSERT INTO "${pkg.SCHEMA}".relay_offset (name, seq) SELECT $1, coalesce(max(seq), 0) FROM "${pkg.SCHEMA}".${s.events.table} ON CONFLICT (name) DO NOTHING`,
+          [`${pkg.SCHEMA}.${s.events.table}->${s.events.topic}`],
+        );
+      }
       log(`[seed] ${s.name}: ${r.inserted ? 'inserted' : 'already there, nothing to do'} (${Date.now() - t} ms)`);
     } finally {
       await ds.destroy();

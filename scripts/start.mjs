@@ -226,6 +226,15 @@ async function waitReady(url, timeoutMs = 60_000) {
 try {
   const embedded = !env0.DATABASE_URL;
   const databaseUrl = embedded ? await startEmbeddedPostgres() : env0.DATABASE_URL;
+  // A newcomer sees a living city at once: an empty embedded database gets the demo year
+  // (PLAZA_DEMO=0 turns it off; `npm run seed:demo` loads it into any database).
+  if (embedded && env0.PLAZA_DEMO !== '0') {
+    const { isEmptyDatabase, seedDemoWorld } = await import('./seed-demo.mjs');
+    if (await isEmptyDatabase(databaseUrl)) {
+      say('empty database: loading the Jiaozhou demo year (2025)…');
+      await seedDemoWorld(databaseUrl, (line) => (/\d+\/\d+$/.test(line) ? undefined : say(line)));
+    }
+  }
   const services = plannedServices();
   const oneProcess = !env0.REDIS_URL;
   const genv = oneProcess ? await startInProcess(databaseUrl, services) : await startProcesses(databaseUrl, services);
