@@ -15,6 +15,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   SESSIONS_URL: z.string().url().default('http://127.0.0.1:4001/graphql'),
   ISSUES_URL: z.string().url().default('http://127.0.0.1:4002/graphql'),
   VOLUNTEERING_URL: z.string().url().default('http://127.0.0.1:4003/graphql'),
+  /** A JWT with role SCREEN written into the /screen page (read-only, public fields). Unset: anonymous. */
+  PLAZA_SCREEN_TOKEN: z.string().optional(),
+  /** The address phones reach the gateway at, for the screen's QR code. Unset: the screen request's Host. */
+  PLAZA_PUBLIC_URL: z.string().url().optional(),
+  /** 1: serve /graphiql even with NODE_ENV=production (off there by default). */
+  PLAZA_GRAPHIQL: z.enum(['0', '1']).optional(),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { JWT_SECRET: string; GATEWAY_SECRET: string };

@@ -22,6 +22,7 @@ import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import type { QueryLimits } from './limits/query-cost';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
+import { fullSchemaIntrospectionPlugin } from './subscriptions/introspection.plugin';
 import { screenRoutes, type ScreenRouteOptions } from './screen/screen.routes';
 import { supportRateLimitPlugin, type SupportRateLimitOptions } from './screen/support-rate-limit.plugin';
 import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.routes';
@@ -130,8 +131,11 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
 
   const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
-  const loaded: { api: GraphQLSchema | null } = { api: null };
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => void (loaded.api = apiSchema));
+  const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    loaded.api = apiSchema;
+    loaded.full = subscriptionSchema(apiSchema);
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
@@ -142,6 +146,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
       requestLoggingPlugin(log),
       supportRateLimitPlugin(deps.screen?.rateLimit),
+      fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
       ...(deps.plugins ?? []),
     ],
   });
@@ -189,7 +194,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       subscriptions = attachSubscriptions({
         httpServer: server,
         path: '/graphql',
-        schema: subscriptionSchema(loaded.api),
+        schema: loaded.full ?? subscriptionSchema(loaded.api),
         execute,
         replay: gatewayReplay(execute),
         pubsub,

@@ -257,3 +257,11 @@ describe('the federated graph', () => {
     expect(res.headers.get('x-request-id')).toBe('req-e2e-1');
   });
 });
+
+describe('introspection over HTTP', () => {
+  it('shows the whole client API, the Subscription type served over graphql-ws included', async () => {
+    const { __schema } = ok(await stack.request('{ __schema { subscriptionType { name fields { name } } types { name } } }'));
+    expect(__schema.subscriptionType.fields.map((f: { name: string }) => f.name).sort()).toEqual(['issueEvents', 'sessionEvents', 'voteTallies']);
+    expect(__schema.types.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['VoteTally', 'SessionEvent', 'Overview']));
+  });
+});

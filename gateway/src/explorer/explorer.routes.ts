@@ -1,6 +1,5 @@
 import { sendJson, type Route } from '@plaza/shared';
 import { assetRoutes, sendHtml } from '../screen/screen.assets';
-import { screenEnv } from '../screen/screen.env';
 
 export interface ExplorerRouteOptions {
   /** Serve /graphiql. Default: on, except in production unless PLAZA_GRAPHIQL=1. */
@@ -33,12 +32,7 @@ const PAGE = `<!doctype html>
 
 /** GET /graphiql: the explorer for staff and analysts, wired to /graphql and ws /graphql. */
 export function explorerRoutes(o: ExplorerRouteOptions = {}): Record<string, Route> {
-  const enabled =
-    o.enabled ??
-    (() => {
-      const env = screenEnv();
-      return !(o.production ?? env.NODE_ENV === 'production') || env.PLAZA_GRAPHIQL === '1';
-    })();
+  const enabled = o.enabled ?? !o.production;
   if (!enabled) {
     return { '/graphiql': (_req, res) => sendJson(res, 404, { error: 'GraphiQL is off in production; set PLAZA_GRAPHIQL=1 to serve it' }) };
   }

@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import QRCode from 'qrcode';
 import { isUuid, sendJson, type Route } from '@plaza/shared';
 import { assetRoutes, PAGE_HEADERS, sendHtml } from './screen.assets';
-import { screenEnv } from './screen.env';
 import { SCREEN_CSP, screenPage, supportPage } from './screen.html';
 
 export interface ScreenRouteOptions {
@@ -36,9 +35,8 @@ function originOf(req: IncomingMessage, publicUrl: string | null | undefined): s
  * ws /graphql like any client.
  */
 export function screenRoutes(o: ScreenRouteOptions = {}): Record<string, Route> {
-  const env = o.screenToken === undefined || o.publicUrl === undefined ? screenEnv() : null;
-  const screenToken = o.screenToken !== undefined ? o.screenToken : (env?.PLAZA_SCREEN_TOKEN ?? null);
-  const publicUrl = o.publicUrl !== undefined ? o.publicUrl : (env?.PLAZA_PUBLIC_URL ?? null);
+  const screenToken = o.screenToken ?? null;
+  const publicUrl = o.publicUrl ?? null;
   return {
     ...assetRoutes('/screen/', 'screen', SCREEN_ASSETS),
     '/screen': (_req, res, url) => {

@@ -1,6 +1,7 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { rateLimitedCalls, SlidingWindowLimiter } from '../support-rate-limit.plugin';
-import { screenEnv } from '../screen.env';
+import { parseEnv } from '@plaza/shared';
+import { gatewayEnvSchema } from '../../env';
 import { explorerRoutes } from '../../explorer/explorer.routes';
 import { jsonForScript } from '../screen.assets';
 
@@ -27,9 +28,11 @@ describe('SlidingWindowLimiter', () => {
 });
 
 describe('screen settings', () => {
-  it('treats empty values as unset and rejects a bad PLAZA_GRAPHIQL by name', () => {
-    expect(screenEnv({ PLAZA_SCREEN_TOKEN: '', PLAZA_PUBLIC_URL: '' })).toMatchObject({ PLAZA_SCREEN_TOKEN: undefined, PLAZA_PUBLIC_URL: undefined });
-    expect(() => screenEnv({ PLAZA_GRAPHIQL: 'yes' })).toThrow(/PLAZA_GRAPHIQL/);
+  it('reads the screen settings with the gateway environment: empty is unset, a bad PLAZA_GRAPHIQL is named', () => {
+    const env = parseEnv(gatewayEnvSchema, { PLAZA_SCREEN_TOKEN: '', PLAZA_PUBLIC_URL: '' });
+    expect(env.PLAZA_SCREEN_TOKEN).toBeUndefined();
+    expect(env.PLAZA_PUBLIC_URL).toBeUndefined();
+    expect(() => parseEnv(gatewayEnvSchema, { PLAZA_GRAPHIQL: 'yes' })).toThrow(/PLAZA_GRAPHIQL/);
   });
 
   it('GraphiQL is off in production unless PLAZA_GRAPHIQL=1', () => {
