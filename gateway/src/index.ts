@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub } from '@plaza/shared';
+import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub, runMain } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 
@@ -50,16 +50,4 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
   };
 }
 
-if (require.main === module) {
-  main().then(
-    (running) => {
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(() => main());

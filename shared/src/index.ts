@@ -18,3 +18,4 @@ export * from './relay';
 export * from './csv';
 export * from './csv-export';
 export * from './period';
+export * from './run';

@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { PubSub } from './pubsub/pubsub';
+import { RedisPubSub } from './pubsub/redis';
+import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { eventCursor, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
 
 /** One row of an event table as pg returns it (bigint columns arrive as strings). */
@@ -245,4 +247,41 @@ class PublishError extends Error {
     super(`publish failed: ${(reason as Error)?.message ?? String(reason)}`);
     this.name = 'PublishError';
   }
+}
+
+export interface EventRelayOptions<K extends TopicName> {
+  dataSource: DataSource;
+  databaseUrl: string;
+  schema: string;
+  table: string;
+  topic: K;
+  toPayload: OutboxRelayOptions<K>['toPayload'];
+  /** The bus handed in (one-process start); else Redis when `redisUrl` is set; else no relay. */
+  pubsub?: PubSub;
+  redisUrl?: string;
+  channelPrefix: string;
+  log: Logger;
+}
+
+/**
+ * A service's relay from its event table to the bus, poked after every commit (low latency for
+ * live updates) instead of waiting for the next poll. Returns null when there is no bus:
+ * mutations still write the log, nothing is published.
+ */
+export function startEventRelay<K extends TopicName>(o: EventRelayOptions<K>): { relay: OutboxRelay<K>; stop(): Promise<void> } | null {
+  const ownBus = !o.pubsub && o.redisUrl ? new RedisPubSub({ url: o.redisUrl, prefix: o.channelPrefix, log: o.log }) : null;
+  const pubsub = o.pubsub ?? ownBus;
+  if (!pubsub) return null;
+  const relay = new OutboxRelay({ url: o.databaseUrl, schema: o.schema, table: o.table, topic: o.topic, toPayload: o.toPayload, pubsub, log: o.log }).start();
+  const poke: EntitySubscriberInterface = { afterTransactionCommit: () => relay.poke() };
+  o.dataSource.subscribers.push(poke);
+  return {
+    relay,
+    async stop() {
+      const i = o.dataSource.subscribers.indexOf(poke);
+      if (i >= 0) o.dataSource.subscribers.splice(i, 1);
+      await relay.stop();
+      await ownBus?.close();
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub } from '@plaza/shared';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub, startEventRelay, issueEventPayload, runMain } from '@plaza/shared';
 import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
-import { startIssueEventRelay } from './events/issue-event.relay';
 import { startOverdueJob } from './overdue/overdue.job';
 import { createServer } from './server';
 
@@ -20,7 +19,8 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
   // Live updates: committed issue events go to the bus (none configured: no relay).
-  const relay = startIssueEventRelay({
+  const relay = startEventRelay({
+    schema: 'issues', table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload,
     dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
@@ -38,16 +38,4 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
   };
 }
 
-if (require.main === module) {
-  main().then(
-    (running) => {
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(() => main());

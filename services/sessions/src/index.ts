@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub } from '@plaza/shared';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub, startEventRelay, sessionEventPayload, runMain } from '@plaza/shared';
 import { createSessionsDataSource, SCHEMA } from './data-source';
 import { sessionsEnvSchema } from './env';
-import { startSessionEventRelay } from './session-event/session-event.relay';
 import { createServer } from './server';
 
 export { createServer } from './server';
@@ -18,7 +17,8 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
   // Live updates: committed session events go to the bus (none configured: no relay).
-  const relay = startSessionEventRelay({
+  const relay = startEventRelay({
+    schema: 'sessions', table: 'session_event', topic: 'sessionEvents', toPayload: sessionEventPayload,
     dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
@@ -34,16 +34,4 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
   };
 }
 
-if (require.main === module) {
-  main().then(
-    (running) => {
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(() => main());

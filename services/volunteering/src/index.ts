@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate } from '@plaza/shared';
+import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
 import { createVolunteeringDataSource, SCHEMA } from './data-source';
 import { volunteeringEnvSchema } from './env';
 import { createServer } from './server';
@@ -35,16 +35,4 @@ export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
   };
 }
 
-if (require.main === module) {
-  main().then(
-    (running) => {
-      const stop = () => void running.close().then(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(() => main());

@@ -18,7 +18,7 @@ export class CategoryCount {
 @Directive('@key(fields: "scope from to")')
 @ObjectType('Overview')
 export class Overview {
-  // The key fields are documented where Query.overview lives (sessions); see overview.key.ts.
+  // The key fields are documented where Query.overview lives (sessions); see period.ts in @plaza/shared.
   @Field(() => ID)
   scope!: string;
 

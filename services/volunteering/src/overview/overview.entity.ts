@@ -8,7 +8,7 @@ import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 @Directive('@key(fields: "scope from to")')
 @ObjectType('Overview')
 export class Overview {
-  // The key fields are documented where Query.overview lives (sessions); see overview.key.ts.
+  // The key fields are documented where Query.overview lives (sessions); see period.ts in @plaza/shared.
   @Field(() => ID)
   scope!: string;
 
