@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { REQUEST_ID_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
+import { createSubgraphFetcher } from './subgraph-fetcher';
 
 /** What every gateway request carries: the verified viewer and the id logged everywhere. */
 export interface GatewayContext {
@@ -25,8 +27,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly gatewaySecret: string,
+    fetcher?: Fetcher,
   ) {
-    super({ url });
+    super(fetcher ? { url, fetcher } : { url });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -45,16 +48,19 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; wins over the URL recorded in the supergraph (which is for local dev). */
   subgraphUrls?: Record<string, string>;
   log: Logger;
+  /** Subgraph HTTP client; default Node's fetch with in-flight sharing of identical reads. */
+  fetcher?: { fetcher: Fetcher };
 }
 
 export function createGateway(o: GatewayOptions): ApolloGateway {
+  const { fetcher } = o.fetcher ?? createSubgraphFetcher();
   return new ApolloGateway({
     supergraphSdl: o.supergraphSdl,
     logger: o.log,
     buildService: ({ name, url }) => {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
-      return new SignedDataSource(target, o.gatewaySecret);
+      return new SignedDataSource(target, o.gatewaySecret, fetcher);
     },
   });
 }
