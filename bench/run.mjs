@@ -16,7 +16,8 @@ if (args.includes('--help') || args.includes('-h')) {
   Builds nothing: run \`npm run build\` first (it runs the built dist/ of every package).
   quick (default): 2 rounds x 5 s per target; --full: 3 rounds x 10 s; 50 connections.
   --only=…   run only these sections (1 throughput, 2 SQL per request, 3 votes, 4 fan-out, 5 start-up, 6 analytics)
-  --profile  run our gateway with --cpu-prof and print where its time went
+  --ops=openRequests,issueTimeline,overview   section 1 with these operations only
+  --profile[=gateway,issues,…]  run those processes (default our gateway) with --cpu-prof and print where their time went
   Results: printed, and written to bench/results/<date>.md`);
   process.exit(0);
 }
@@ -28,6 +29,8 @@ const profFlags = (name, dir) => (PROFILE?.has(name) ? ['--cpu-prof', `--cpu-pro
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',').map(Number)) : null;
 const want = (n) => !ONLY || ONLY.has(n);
+const opsArg = args.find((a) => a.startsWith('--ops='));
+const OPS = opsArg ? new Set(opsArg.slice(6).split(',')) : null;
 const CFG = FULL ? { mode: 'full', rounds: 3, durationSec: 10, warmSec: 3 } : { mode: 'quick', rounds: 2, durationSec: 5, warmSec: 1 };
 const CONNECTIONS = 50;
 const VOTERS = 1000;
@@ -94,17 +97,20 @@ async function startStack() {
   };
   const profDir = join(ROOT, 'bench', 'results', `prof-${stamp}`);
   if (PROFILE) mkdirSync(profDir, { recursive: true });
+  const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')));
   const subs = [
     ['sessions', sp],
     ['issues', ip],
     ['volunteering', vp],
-  ].map(([name, port]) => startChild(name, [join(ROOT, 'services', name, 'dist', 'index.js')], { ...base, PORT: String(port) }, { nodeArgs: profFlags(name, profDir) }));
+  ].map(([name, port]) => startChild(name, [join(ROOT, 'services', name, 'dist', 'index.js')], { ...base, ...exp, PORT: String(port) }, {
+      // BENCH_SUBGRAPH_PRELOAD (bench/experiments/*.cjs): the same for the subgraphs.
+      nodeArgs: [...(process.env.BENCH_SUBGRAPH_PRELOAD ? ['--require', process.env.BENCH_SUBGRAPH_PRELOAD] : []), ...profFlags(name, profDir)],
+    }));
   children.push(...subs);
   await Promise.all(subs.map((c, i) => waitHttp(`http://127.0.0.1:${[sp, ip, vp][i]}/ready`, { child: c })));
 
   // BENCH_GATEWAY_PRELOAD (bench/experiments/*.cjs) measures a fix before it is made in gateway/src.
   const preload = process.env.BENCH_GATEWAY_PRELOAD ? ['--require', process.env.BENCH_GATEWAY_PRELOAD] : [];
-  const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')));
   const ours = startChild('gateway', [join(ROOT, 'gateway', 'dist', 'index.js')], { ...base, ...exp, PORT: String(gp) }, {
     nodeArgs: [...preload, ...profFlags('gateway', profDir)],
   });
@@ -132,7 +138,7 @@ async function throughput(stack, f) {
     { key: 'hive', url: stack.hive, headers: {} },
     ...(op.direct ? [{ key: 'direct', url: stack.urls[op.direct], sign: { viewer: ANON, secret: SECRETS.GATEWAY_SECRET } }] : []),
   ];
-  const ops = throughputOps(f);
+  const ops = throughputOps(f).filter((op) => !OPS || OPS.has(op.short));
   const results = {};
   const checks = [];
   // Same answers everywhere (data compared by content), and the exact bytes each target sends
@@ -319,7 +325,8 @@ async function votes(stack, f) {
   ];
   const job = (t, ids, voters, runId) => ({ url: t.url, issueIds: ids, voters, mode: t.mode, jwtSecret: SECRETS.JWT_SECRET, gatewaySecret: SECRETS.GATEWAY_SECRET, runId });
   say('votes: warm-up');
-  for (const t of targets) await runJsonChild(join(ROOT, 'bench', 'vote-load.mjs'), job(t, take(1), 100, `warm-${t.key}`));
+  // Warm-up at full concurrency, so both targets start with their connection pools open.
+  for (const t of targets) await runJsonChild(join(ROOT, 'bench', 'vote-load.mjs'), job(t, take(1), VOTERS, `warm-${t.key}`));
   const runs = { gateway: [], direct: [] };
   const rows = [];
   let exact = true;
@@ -339,7 +346,7 @@ async function votes(stack, f) {
       const ok = okIds && okSeen && res.errors === 0;
       exact &&= ok;
       runs[t.key].push(res.votesPerSec);
-      rows.push([r + 1, t.key, res.votes, res.errors, fmt(res.seconds, 2), fmt(res.votesPerSec), ids.map((id) => `${before[id].count}→${after[id].count}`).join(', '), verdict(ok)]);
+      rows.push([r + 1, t.key, res.votes, res.errors, fmt(res.seconds, 2), fmt(res.votesPerSec), `${fmt(res.p50)} / ${fmt(res.p99)}`, ids.map((id) => `${before[id].count}→${after[id].count}`).join(', '), verdict(ok)]);
       if (res.errors) say(`vote errors: ${res.firstErrors.join(' | ')}`);
     }
   }
@@ -348,7 +355,7 @@ async function votes(stack, f) {
   section(
     `3. Votes: ${VOTERS} concurrent RESIDENT voters (distinct tokens) on ${HOT_PER_RUN} hot requests, one supportIssue each, alternated`,
     [
-      table(['round', 'target', 'votes', 'errors', 'seconds', 'votes/s', 'supportCount before→after', 'exact'], rows),
+      table(['round', 'target', 'votes', 'errors', 'seconds', 'votes/s', 'p50 / p99 ms', 'supportCount before→after', 'exact'], rows),
       '',
       table(['target', 'measured', 'verdict'], [
         ['votes exact (count = distinct voters, = support rows, = what the gateway reads)', exact ? 'exact' : 'NOT exact', verdict(exact)],
@@ -390,12 +397,12 @@ async function startup() {
   }
   const scratch = mkdtempSync(join(tmpdir(), 'plaza-bench-start-'));
   chmodSync(scratch, 0o755); // the embedded Postgres runs as the postgres user and must reach .data
-  mkdirSync(join(scratch, 'scripts'));
-  cpSync(join(ROOT, 'scripts', 'start.mjs'), join(scratch, 'scripts', 'start.mjs'));
+  // start.mjs imports its neighbours (seed-demo.mjs): copy the whole folder.
+  cpSync(join(ROOT, 'scripts'), join(scratch, 'scripts'), { recursive: true });
   for (const entry of ['package.json', 'node_modules', 'shared', 'services', 'gateway']) symlinkSync(join(ROOT, entry), join(scratch, entry));
   const rows = [];
   try {
-    for (const kind of ['cold (first start: initdb)', 'warm (data directory exists)']) {
+    for (const kind of ['cold (first start: initdb + demo year)', 'warm (data directory exists)']) {
       const [pgPort, port] = [await freePort(), await freePort()];
       const env = { ...process.env, PLAZA_EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), LOG_LEVEL: 'warn' };
       delete env.DATABASE_URL;
@@ -416,7 +423,7 @@ async function startup() {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  section('5. Start-up: `node scripts/start.mjs`, embedded default (no DATABASE_URL / REDIS_URL), to /ready 200', `${table(['start', 'seconds', '< 30 s'], rows)}\n\n(ran from a scratch root with start.mjs copied and the packages linked, so .data/pg is fresh; pg on a free port via PLAZA_EMBEDDED_PG_PORT)`);
+  section('5. Start-up: `node scripts/start.mjs`, embedded default (no DATABASE_URL / REDIS_URL), to /ready 200', `${table(['start', 'seconds', '< 30 s'], rows)}\n\n(ran from a scratch root with scripts/ copied and the packages linked, so .data/pg is fresh — the cold start includes initdb and loading the demo year; pg on a free port via PLAZA_EMBEDDED_PG_PORT)`);
 }
 
 // ---------------------------------------------------------------- main
@@ -431,7 +438,7 @@ const header = `# Bench ${now.toISOString()} — ${CFG.mode} mode
 
 - machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, commit ${commit}
 - load: autocannon in a separate process on loopback, ${CONNECTIONS} connections, warm-up ${CFG.warmSec} s, ${CFG.rounds} rounds × ${CFG.durationSec} s, A/B order alternated per round
-${process.env.BENCH_GATEWAY_PRELOAD ? `- **EXPERIMENT**: our gateway preloaded with ${process.env.BENCH_GATEWAY_PRELOAD} (${Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')).map(([k, v]) => `${k}=${v}`).join(' ')})\n` : ''}- every server is its own process: 3 subgraphs, our gateway, Hive Gateway ${require('@graphql-hive/gateway/package.json').version}; NODE_ENV=production; Postgres ${'127.0.0.1:5432'} (database of its own, demo world)`;
+${process.env.BENCH_GATEWAY_PRELOAD || process.env.BENCH_SUBGRAPH_PRELOAD ? `- **EXPERIMENT**: preloaded gateway=${process.env.BENCH_GATEWAY_PRELOAD ?? '-'} subgraphs=${process.env.BENCH_SUBGRAPH_PRELOAD ?? '-'} (${Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')).map(([k, v]) => `${k}=${v}`).join(' ')})\n` : ''}- every server is its own process: 3 subgraphs, our gateway, Hive Gateway ${require('@graphql-hive/gateway/package.json').version}; NODE_ENV=production; Postgres ${'127.0.0.1:5432'} (database of its own, demo world)`;
 console.log(header);
 out.push(header + '\n');
 
