@@ -97,7 +97,7 @@ async function startStack() {
   };
   const profDir = join(ROOT, 'bench', 'results', `prof-${stamp}`);
   if (PROFILE) mkdirSync(profDir, { recursive: true });
-  const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')));
+  const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_') || k === 'PLAZA_SHARE_INFLIGHT'));
   const subs = [
     ['sessions', sp],
     ['issues', ip],

@@ -19,6 +19,11 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   PLAZA_SCREEN_TOKEN: z.string().optional(),
   /** The address phones reach the gateway at, for the screen's QR code. Unset: the screen request's Host. */
   PLAZA_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * 1 (default): identical subgraph reads in flight at the same moment share one call (see
+   * subgraph-fetcher.ts); 0 turns it off, e.g. to benchmark without it.
+   */
+  PLAZA_SHARE_INFLIGHT: z.enum(['0', '1']).default('1'),
   /** 1: serve /graphiql even with NODE_ENV=production (off there by default). */
   PLAZA_GRAPHIQL: z.enum(['0', '1']).optional(),
 });

@@ -48,12 +48,12 @@ export interface GatewayOptions {
   /** Subgraph name -> URL; wins over the URL recorded in the supergraph (which is for local dev). */
   subgraphUrls?: Record<string, string>;
   log: Logger;
-  /** Subgraph HTTP client; default Node's fetch with in-flight sharing of identical reads. */
-  fetcher?: { fetcher: Fetcher };
+  /** Share identical subgraph reads in flight (subgraph-fetcher.ts). Default true. */
+  shareInflight?: boolean;
 }
 
 export function createGateway(o: GatewayOptions): ApolloGateway {
-  const { fetcher } = o.fetcher ?? createSubgraphFetcher();
+  const { fetcher } = createSubgraphFetcher({ share: o.shareInflight ?? true });
   return new ApolloGateway({
     supergraphSdl: o.supergraphSdl,
     logger: o.log,

@@ -30,6 +30,7 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
     jwtSecret: env.JWT_SECRET,
     gatewaySecret: env.GATEWAY_SECRET,
     production: env.NODE_ENV === 'production',
+    shareInflight: env.PLAZA_SHARE_INFLIGHT === '1',
     screen: { screenToken: env.PLAZA_SCREEN_TOKEN ?? null, publicUrl: env.PLAZA_PUBLIC_URL ?? null },
     explorer: { enabled: env.NODE_ENV !== 'production' || env.PLAZA_GRAPHIQL === '1' },
     log,

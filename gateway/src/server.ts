@@ -50,6 +50,8 @@ export interface GatewayDeps {
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Extra GET routes beside /health and /ready. */
   routes?: Record<string, Route>;
+  /** Identical subgraph reads in flight share one call. Default true. */
+  shareInflight?: boolean;
   /** Depth, alias and cost limits; defaults in limits/query-cost.ts. */
   limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
@@ -129,7 +131,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const subgraphs = { ...supergraphSubgraphs(supergraphSdl) };
   for (const name of Object.keys(subgraphs)) if (deps.subgraphUrls?.[name]) subgraphs[name] = deps.subgraphUrls[name]!;
 
-  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log });
+  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {

@@ -39,6 +39,12 @@ describe('subgraph fetcher', () => {
     expect(hits).toBe(5);
   });
 
+  it('with share: false every read goes out', async () => {
+    const { fetcher } = createSubgraphFetcher({ share: false });
+    await Promise.all(Array.from({ length: 3 }, () => call(fetcher, '{ a }')));
+    expect(hits).toBe(3);
+  });
+
   it('does not keep answers: a read after the first finished goes out again', async () => {
     const { fetcher } = createSubgraphFetcher();
     await call(fetcher, '{ a }');

@@ -31,7 +31,9 @@ const isMutation = (body: string): boolean => {
  * outlives the call, so a request that starts after a write commits never sees older data than
  * a read already under way when it started.
  */
-export function createSubgraphFetcher(base: typeof fetch = fetch): SubgraphFetcher {
+export function createSubgraphFetcher(options: { share?: boolean; base?: typeof fetch } = {}): SubgraphFetcher {
+  const base = options.base ?? fetch;
+  const share = options.share ?? true;
   const inflight = new Map<string, Promise<Settled>>();
   const stats = { sent: 0, shared: 0 };
   const send = async (url: string, init: RequestInit): Promise<Settled> => {
@@ -45,7 +47,7 @@ export function createSubgraphFetcher(base: typeof fetch = fetch): SubgraphFetch
     const body = typeof init?.body === 'string' ? init.body : null;
     const headers = (init?.headers ?? {}) as Record<string, string>;
     let pending: Promise<Settled>;
-    if (body == null || isMutation(body)) {
+    if (!share || body == null || isMutation(body)) {
       pending = send(url, init ?? {});
     } else {
       const key = `${url}\n${headers[IDENTITY_HEADER] ?? ''}\n${body}`;
