@@ -98,12 +98,15 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     return f;
   };
 
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   // Only our path: other upgrade handlers on the same server keep theirs.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;
     if (closing) return void socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    // graphql-ws keeps the upgrade request for the connection's lifetime (ctx.extra.request);
+    // nothing here reads it, so it gets a slim stand-in and the IncomingMessage can be freed —
+    // a few KB per subscriber at 10,000 of them.
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, { url: req.url, headers: {} }));
   };
   o.httpServer.on('upgrade', onUpgrade);
 
