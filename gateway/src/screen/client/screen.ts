@@ -80,9 +80,9 @@ async function resolveSessionId(): Promise<string | null> {
   return next?.id ?? d.community.planned.edges[0]?.node.id ?? null;
 }
 
-// Two queries to stay inside the gateway's cost budget (a connection's edges count as a list):
-// the requests themselves, and the plans of the newest PLAN_ISSUES of them.
-const PLAN_ISSUES = 25;
+// The requests and their plans, in two queries so each stays well inside the gateway's cost
+// budget; a session's plaza rarely sees more than a hundred requests.
+const PLAN_ISSUES = 100;
 
 async function load(sessionId: string) {
   const [d, p] = await Promise.all([
