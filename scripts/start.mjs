@@ -249,7 +249,7 @@ try {
     `  subscriptions     ${origin.replace(/^http/, 'ws')}/graphql (graphql-ws; see README, Live updates)`,
     ...services.map((s) => `  ${s.name.padEnd(17)} ${s.url} (reached only through the gateway)`),
     `  PostgreSQL        ${databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}${embedded ? ' (embedded, data in .data/pg)' : ''}`,
-    `  a dev token       npm run -s token -- --sub u1 --roles ADMIN`,
+    `  a dev token       npm run token -- --sub u1 --roles ADMIN`,
     'Ctrl+C stops everything.',
     '',
   ];
