@@ -19,3 +19,4 @@ export * from './csv';
 export * from './csv-export';
 export * from './period';
 export * from './run';
+export * from './overview-key.type';

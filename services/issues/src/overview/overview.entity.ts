@@ -1,5 +1,5 @@
-import { CalendarDateScalar, IssueCategory } from '@plaza/shared';
-import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { IssueCategory, OverviewKeyFields } from '@plaza/shared';
+import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType()
 export class CategoryCount {
@@ -17,17 +17,7 @@ export class CategoryCount {
  */
 @Directive('@key(fields: "scope from to")')
 @ObjectType('Overview')
-export class Overview {
-  // The key fields are documented where Query.overview lives (sessions); see period.ts in @plaza/shared.
-  @Field(() => ID)
-  scope!: string;
-
-  @Field(() => CalendarDateScalar)
-  from!: string;
-
-  @Field(() => CalendarDateScalar)
-  to!: string;
-
+export class Overview extends OverviewKeyFields {
   @Field(() => Int, { description: 'requests raised in the period' })
   issuesRaised!: number;
 

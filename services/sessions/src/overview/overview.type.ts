@@ -1,5 +1,5 @@
-import { CalendarDateScalar } from '@plaza/shared';
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { OverviewKeyFields } from '@plaza/shared';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 
 /**
  * The analysts' overview. One entity contributed by all three subgraphs: each declares the key
@@ -7,16 +7,7 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
  */
 @Directive('@key(fields: "scope from to")')
 @ObjectType({ description: 'Figures of a scope over Asia/Shanghai days from..to inclusive' })
-export class Overview {
-  @Field(() => ID, { description: 'city (everything), a subdistrict name, or a community id' })
-  scope!: string;
-
-  @Field(() => CalendarDateScalar, { description: 'overview(from:) or, when omitted, the first day with any record' })
-  from!: string;
-
-  @Field(() => CalendarDateScalar, { description: 'overview(to:) or, when omitted, today (Asia/Shanghai)' })
-  to!: string;
-
+export class Overview extends OverviewKeyFields {
   @Field(() => Int, { description: 'sessions CLOSED, by scheduled time' })
   sessionsHeld!: number;
 

@@ -1,5 +1,5 @@
-import { CalendarDateScalar } from '@plaza/shared';
-import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { OverviewKeyFields } from '@plaza/shared';
+import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
 
 /**
  * The analysts' Overview, keyed by scope and period. Sessions and issues contribute their own
@@ -7,17 +7,7 @@ import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
  */
 @Directive('@key(fields: "scope from to")')
 @ObjectType('Overview')
-export class Overview {
-  // The key fields are documented where Query.overview lives (sessions); see period.ts in @plaza/shared.
-  @Field(() => ID)
-  scope!: string;
-
-  @Field(() => CalendarDateScalar)
-  from!: string;
-
-  @Field(() => CalendarDateScalar)
-  to!: string;
-
+export class Overview extends OverviewKeyFields {
   @Field(() => Int, { description: 'teams in scope formed on or before `to`' })
   volunteerTeams!: number;
 
