@@ -2,6 +2,8 @@ import { DEMO_TARGETS, DEMO_YEAR, buildDemoWorld } from '@plaza/shared/demo';
 import { errorOf, ok, parseCsv } from '@plaza/shared/testing';
 import { migrate } from '@plaza/shared';
 import { SignedDataSource } from '../src/gateway';
+import { createGatewayServer } from '../src/server';
+import { TEST_GATEWAY_SECRET, TEST_JWT_SECRET } from '@plaza/shared/testing';
 import { startStack, type Stack } from './stack';
 
 /**
@@ -169,5 +171,21 @@ describe('CSV export through the gateway', () => {
     const bad = await get('/export/issues.csv?raisedFrom=2025-13-01', analyst);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'raisedFrom' });
+  });
+
+  it('answers 503 with a clear error when the owning subgraph does not answer', async () => {
+    const lonely = await createGatewayServer({
+      subgraphUrls: { ...(stack.subgraphs as Record<string, string>), issues: 'http://127.0.0.1:1/graphql' },
+      jwtSecret: TEST_JWT_SECRET,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+    });
+    const port = await lonely.listen(0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/export/issues.csv`, { headers: { authorization: `Bearer ${analyst}` } });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as any).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await lonely.close();
+    }
   });
 });

@@ -57,10 +57,17 @@ async function proxyExport(o: ExportRouteOptions, target: URL, req: IncomingMess
   const abort = new AbortController();
   res.on('close', () => abort.abort());
   const requestId = String(res.getHeader(REQUEST_ID_HEADER) ?? '');
-  const upstream = await fetch(target, {
-    headers: { ...signIdentity(viewer, o.gatewaySecret), [REQUEST_ID_HEADER]: requestId },
-    signal: abort.signal,
-  });
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, {
+      headers: { ...signIdentity(viewer, o.gatewaySecret), [REQUEST_ID_HEADER]: requestId },
+      signal: abort.signal,
+    });
+  } catch (e) {
+    if (abort.signal.aborted) return;
+    o.log.warn({ err: e, requestId, target: target.origin }, 'export: subgraph unreachable');
+    return sendJson(res, 503, { errors: [{ message: '导出服务暂不可用，请稍后再试 (the owning service did not answer; try again)', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+  }
   const headers: Record<string, string> = {};
   for (const h of ['content-type', 'content-disposition', 'cache-control']) {
     const v = upstream.headers.get(h);

@@ -25,6 +25,7 @@ export class SlidingWindowLimiter {
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly now: () => number;
+  private lastSweep = 0;
 
   constructor(o: SupportRateLimitOptions = {}) {
     this.limit = o.limit ?? 30;
@@ -44,8 +45,12 @@ export class SlidingWindowLimiter {
     }
     for (let i = 0; i < cost; i++) times.push(now);
     this.hits.set(key, times);
-    // Keeps the map from growing with every viewer ever seen.
-    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (!v.some((t) => t > since)) this.hits.delete(k);
+    // Keeps the map from growing with every viewer ever seen; at most one sweep per window, so a
+    // crowd of active viewers does not make every call walk the whole map.
+    if (this.hits.size > 10_000 && now - this.lastSweep >= this.windowMs) {
+      this.lastSweep = now;
+      for (const [k, v] of this.hits) if (!v.some((t) => t > since)) this.hits.delete(k);
+    }
     return 0;
   }
 }
