@@ -26,6 +26,9 @@ const flag = (name, dflt) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const quick = args.includes('--quick');
+// --heap-snapshot: write a heap snapshot of the gateway once every subscriber is connected (for
+// finding what each connection retains; the run then continues as usual).
+const SNAPSHOT = args.includes('--heap-snapshot');
 const N = flag('subscribers', quick ? 100 : 1000);
 const RATE = flag('rate', quick ? 10 : 20);
 const DURATION = flag('duration', quick ? 3 : 10);
@@ -95,6 +98,22 @@ function loadClients(mode, url, communityId, token) {
   };
 }
 
+/** Signals the gateway to write a heap snapshot and waits until the file stops growing. */
+async function heapSnapshot(child, dir) {
+  const { readdirSync, statSync } = await import('node:fs');
+  const before = new Set(readdirSync(dir));
+  child.kill('SIGUSR2');
+  for (let i = 0, last = -1; i < 600; i++) {
+    await sleep(500);
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!file) continue;
+    const size = statSync(join(dir, file)).size;
+    if (size > 0 && size === last) return say(`heap snapshot: ${join(dir, file)} (${(size / 1048576).toFixed(0)} MB)`);
+    last = size;
+  }
+  say('heap snapshot did not finish in time');
+}
+
 /** R raises per second for D seconds; returns how many committed. */
 async function drive(url, communityId, token) {
   let done = 0;
@@ -129,7 +148,9 @@ async function main() {
   const gport = await freePort();
   // FANOUT_GATEWAY_NODE_ARGS, e.g. `--cpu-prof`, to profile the gateway under load.
   const nodeArgs = (process.env.FANOUT_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const gw = spawn(process.execPath, [...nodeArgs, join(root, 'gateway', 'dist', 'index.js')], { env: { ...process.env, ...base, ...urls, PORT: String(gport) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const snapDir = join(root, 'bench', 'results', 'snapshots');
+  if (SNAPSHOT) mkdirSync(snapDir, { recursive: true }), nodeArgs.push('--heapsnapshot-signal=SIGUSR2');
+  const gw = spawn(process.execPath, [...nodeArgs, join(root, 'gateway', 'dist', 'index.js')], { cwd: SNAPSHOT ? snapDir : root, env: { ...process.env, ...base, ...urls, PORT: String(gport) }, stdio: ['ignore', 'inherit', 'inherit'] });
   cleanups.push(() => new Promise((r) => (gw.exitCode !== null ? r() : (gw.once('exit', r), gw.kill('SIGTERM')))));
   const origin = `http://127.0.0.1:${gport}`;
   for (let i = 0; i < 100; i++) {
@@ -152,6 +173,7 @@ async function main() {
     await sleep(100);
   }
   const m1 = await getJson(`${origin}/metrics/subscriptions`);
+  if (SNAPSHOT) await heapSnapshot(gw, snapDir);
   const sentG = await drive(`${origin}/graphql`, communityId, staff);
   await sleep(2000);
   const m2 = await getJson(`${origin}/metrics/subscriptions`);

@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ANONYMOUS, decodePayload, eventSeq, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { DocumentCache } from './document.cache';
 import { SubscriptionGroup } from './subscription.group';
 import { Member, SharedResult } from './subscription.member';
 import { SubscriptionPlan, type HydrateExecute } from './subscription.plan';
@@ -83,6 +84,22 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   const feeds = new Map<TopicName, TopicFeed<any>>();
   let openOperations = 0;
   let closing = false;
+  const documents = new DocumentCache(o.schema);
+  // Plans by document, then operation name and variables: identical subscribers share one.
+  const plans = new WeakMap<DocumentNode, Map<string, SubscriptionPlan>>();
+  const planOf = (args: ExecutionArgs): SubscriptionPlan => {
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    let byArgs = plans.get(args.document);
+    if (!byArgs) plans.set(args.document, (byArgs = new Map()));
+    const k = JSON.stringify([args.operationName ?? null, variables]);
+    let plan = byArgs.get(k);
+    if (!plan) {
+      plan = new SubscriptionPlan(args.schema, args.document, args.operationName, variables);
+      if (byArgs.size >= 1000) byArgs.delete(byArgs.keys().next().value!);
+      byArgs.set(k, plan);
+    }
+    return plan;
+  };
 
   const execute: HydrateExecute = (doc, variables, viewer) => {
     counters.hydrations++;
@@ -171,7 +188,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
     let plan: SubscriptionPlan;
     try {
-      plan = new SubscriptionPlan(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+      plan = planOf(args);
     } catch (e) {
       return { errors: [e instanceof GraphQLError ? e : gqlError((e as Error).message, 'BAD_USER_INPUT')] };
     }
@@ -197,8 +214,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     member.onEnd = () => {
       g.members.delete(member);
       conn.members.delete(member);
-      if (!g.members.size && groups.get(key) === g) {
-        groups.delete(key);
+      if (!g.members.size && groups.get(g.key) === g) {
+        groups.delete(g.key);
         g.detach();
       }
     };
@@ -223,6 +240,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
             return false; // graphql-ws closes with 4403 Forbidden
           }
         }
+        // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
+        delete (ctx as { connectionParams?: unknown }).connectionParams;
         const conn: Connection = { viewer, expired: false, members: new Set(), expiry: null };
         connections.set(ctx.extra.socket, conn);
         live.add(conn);
@@ -235,6 +254,14 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         if (conn.expiry) clearTimeout(conn.expiry);
         for (const m of [...conn.members]) void m.return();
         live.delete(conn);
+      },
+      // Parsed and validated once per distinct query text, shared by every subscriber using it.
+      onSubscribe: (_ctx, _id, payload) => {
+        const cached = documents.get(payload.query);
+        if (!cached.document) return [...cached.errors];
+        // graphql-ws keeps the payload for the subscription's life: let it hold the shared text.
+        (payload as { query: string }).query = cached.query;
+        return { schema: o.schema, document: cached.document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
       },
       subscribe: subscribe as never,
       // Hand graphql-ws our shared result itself, so it serialises as the marker.

@@ -112,6 +112,26 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     expect(new Set(all.map((s) => JSON.stringify(s.results))).size).toBe(1);
   });
 
+  it('answers a malformed or invalid subscription with a coded error and keeps the socket', async () => {
+    await start();
+    const issue = world.addIssue();
+    const c = connect();
+    const syntax = collect(c, 'subscription { issueEvents { ');
+    const invalid = collect(c, 'subscription { issueEvents { nope } }');
+    await syntax.untilDone();
+    await invalid.untilDone();
+    const codes = (s: typeof syntax) => (s.error as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code);
+    expect(codes(syntax)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    expect(codes(invalid)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect((invalid.error as { locations?: unknown[] }[])[0]!.locations).toEqual([{ line: 1, column: 30 }]);
+    // The same socket still subscribes.
+    const ok = collect(c, ISSUE_EVENTS);
+    await until(() => subs.counters.subscribers === 1);
+    await world.issueEvent(issue);
+    await ok.until(1);
+    expect(ok.results[0]!.data.issueEvents.issue.title).toBe(issue.title);
+  });
+
   it('never shows reporterContact to a viewer a query would not show it to', async () => {
     await start();
     const issue = world.addIssue();
