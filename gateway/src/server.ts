@@ -180,7 +180,12 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       },
       // Read by the e2e tests and bench/fanout.mjs: events received, hydrations, deliveries.
       '/metrics/subscriptions': (_req, res) =>
-        sendJson(res, 200, { enabled: !!subscriptions, ...(subscriptions?.counters ?? emptyCounters), rssBytes: process.memoryUsage.rss() }),
+        sendJson(res, 200, {
+          enabled: !!subscriptions,
+          ...(subscriptions?.counters ?? emptyCounters),
+          ...(subscriptions ? { latency: subscriptions.latency() } : {}),
+          rssBytes: process.memoryUsage.rss(),
+        }),
       ...exportRoutes({ subgraphs, jwtSecret: deps.jwtSecret, gatewaySecret: deps.gatewaySecret, log }),
       ...screenRoutes(deps.screen),
       ...explorerRoutes({ production, ...deps.explorer }),

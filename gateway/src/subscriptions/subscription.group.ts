@@ -45,7 +45,8 @@ export class SubscriptionGroup {
   render(event: Event): Promise<SharedResult> {
     let r = this.cache.get(event.seq);
     if (!r) {
-      r = this.plan.render(event, this.execute, this.viewer).then((x) => new SharedResult(x.json));
+      const since = performance.now();
+      r = this.plan.render(event, this.execute, this.viewer).then((x) => new SharedResult(x.json, since));
       this.cache.set(event.seq, r);
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }

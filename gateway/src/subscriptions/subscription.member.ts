@@ -8,9 +8,16 @@ export class SharedResult {
   static readonly MARKER = '\u0000plaza-shared\u0000';
   /** The bytes of the result being stringified right now (stringify and send run in one tick). */
   static pending: string | null = null;
-  constructor(readonly json: string) {}
+  /** `since` of the result being stringified right now. */
+  static pendingSince = 0;
+  constructor(
+    readonly json: string,
+    /** performance.now() when the gateway took the event up: delivery latency is measured from here. */
+    readonly since = performance.now(),
+  ) {}
   toJSON() {
     SharedResult.pending = this.json;
+    SharedResult.pendingSince = this.since;
     return SharedResult.MARKER;
   }
 }

@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ANONYMOUS, decodePayload, eventSeq, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 import { DocumentCache } from './document.cache';
+import { LatencyHistogram } from './latency.histogram';
 import { SubscriptionGroup } from './subscription.group';
 import { Member, SharedResult } from './subscription.member';
 import { SubscriptionPlan, type HydrateExecute } from './subscription.plan';
@@ -47,8 +48,17 @@ export interface SubscriptionCounters {
   groups: number;
 }
 
+export interface SubscriptionLatency {
+  /** Hydration operations through the supergraph, ms. */
+  hydrationMs: ReturnType<LatencyHistogram['summary']>;
+  /** From the gateway taking an event up to its bytes going to a subscriber's socket, ms. */
+  deliveryMs: ReturnType<LatencyHistogram['summary']>;
+}
+
 export interface SubscriptionServer {
   readonly counters: SubscriptionCounters;
+  /** Percentiles of hydration and delivery times since the gateway started. */
+  latency(): SubscriptionLatency;
   /** Completes every subscription, closes every socket and leaves the bus. */
   close(): Promise<void>;
 }
@@ -101,9 +111,16 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     return plan;
   };
 
-  const execute: HydrateExecute = (doc, variables, viewer) => {
+  const hydrationTimes = new LatencyHistogram();
+  const deliveryTimes = new LatencyHistogram();
+  const execute: HydrateExecute = async (doc, variables, viewer) => {
     counters.hydrations++;
-    return o.execute(doc, variables, viewer);
+    const t0 = performance.now();
+    try {
+      return await o.execute(doc, variables, viewer);
+    } finally {
+      hydrationTimes.record(performance.now() - t0);
+    }
   };
 
   const feedOf = <K extends TopicName>(topic: K): TopicFeed<K> => {
@@ -138,6 +155,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         if (i >= 0) {
           data = data.slice(0, i) + pending + data.slice(i + MARKER_JSON.length);
           counters.deliveries++;
+          deliveryTimes.record(performance.now() - SharedResult.pendingSince);
         }
       }
       send(data, cb);
@@ -280,6 +298,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       for (const g of groups.values()) subscribers += g.members.size;
       return { ...counters, subscribers, groups: groups.size };
     },
+    latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
     async close() {
       if (closing) return;
       closing = true;

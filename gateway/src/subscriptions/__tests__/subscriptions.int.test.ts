@@ -109,6 +109,12 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     await Promise.all(all.map((s) => s.until(3)));
     expect(subs.counters.hydrations).toBe(3);
     expect(subs.counters.deliveries).toBe(300);
+    // Every hydration and every delivery is timed for the metrics endpoint.
+    const { hydrationMs, deliveryMs } = subs.latency();
+    expect(hydrationMs.samples).toBe(3);
+    expect(deliveryMs.samples).toBe(300);
+    expect(deliveryMs.p50).not.toBeNull();
+    expect(deliveryMs.p99!).toBeGreaterThanOrEqual(deliveryMs.p50!);
     expect(new Set(all.map((s) => JSON.stringify(s.results))).size).toBe(1);
   });
 
