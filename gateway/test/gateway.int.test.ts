@@ -38,6 +38,18 @@ describe('health', () => {
     expect(await res.json()).toMatchObject({ status: 'ok', service: 'gateway' });
   });
 
+  // This stack's gateway has no bus; the subscription suite checks the counters and latencies with one.
+  it('GET /metrics/subscriptions reports the counters and memory', async () => {
+    const res = await fetch(`${stack.origin}/metrics/subscriptions?gc=1`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ eventsReceived: expect.any(Number), hydrations: expect.any(Number), deliveries: expect.any(Number) });
+    expect(body.rssBytes).toEqual(expect.any(Number));
+    expect(body.heapUsedBytes).toEqual(expect.any(Number));
+    expect(body.enabled).toBe(false);
+    expect(body.latency).toBeUndefined();
+  });
+
   it('GET /ready is 200 when every subgraph is ready', async () => {
     const res = await fetch(`${stack.origin}/ready`);
     const body = (await res.json()) as { subgraphs: Record<string, string> };
