@@ -1,25 +1,12 @@
-/**
- * A serialised result shared by every subscriber of a group. graphql-ws stringifies each
- * message per socket; `toJSON` hands it a marker instead of the data, and the socket's send
- * (patched in subscriptions.server.ts) swaps the marker for these bytes, so the payload is
- * serialised once per group, not once per socket.
- */
+import type { OutletWaiter, SocketOutlet } from './socket.outlet';
+
+/** A result serialised once per group and written as-is into every member's frame. */
 export class SharedResult {
-  static readonly MARKER = '\u0000plaza-shared\u0000';
-  /** The bytes of the result being stringified right now (stringify and send run in one tick). */
-  static pending: string | null = null;
-  /** `since` of the result being stringified right now. */
-  static pendingSince = 0;
   constructor(
     readonly json: string,
     /** performance.now() when the gateway took the event up: delivery latency is measured from here. */
     readonly since = performance.now(),
   ) {}
-  toJSON() {
-    SharedResult.pending = this.json;
-    SharedResult.pendingSince = this.since;
-    return SharedResult.MARKER;
-  }
 }
 
 export const OVERFLOW_CODE = 'SUBSCRIPTION_OVERFLOW';
@@ -31,24 +18,49 @@ export interface MemberEnd {
   cursor: string | null;
 }
 
+/** Where a member's results go. */
+export interface MemberSink {
+  /** The connection's socket. */
+  outlet: SocketOutlet;
+  /** The graphql-ws subscription id. */
+  id: string;
+  /** Called after each result went to the socket (counters, latency). */
+  delivered: (r: SharedResult) => void;
+}
+
+interface Pending {
+  seq: number;
+  cursor: string;
+  result: SharedResult;
+}
+
 /**
- * One subscription: an async iterator graphql-ws pulls from, with a bounded buffer. While it
- * replays from the durable log, live events are held; when it goes live, held events already
- * replayed (seq <= last) are dropped, so the seam has no gap and no duplicate.
+ * One subscription. Its results are written straight to the connection's socket as
+ * graphql-transport-ws `next` frames: graphql-ws' own path (a promise chain, a stringify and a
+ * wait for the write per message) costs more than the write itself at 10,000 subscribers.
+ * graphql-ws still owns the subscription's life: it iterates this object, which yields nothing
+ * and finishes when the subscription ends, and then it sends `complete`.
+ *
+ * While the socket is backed up results wait in a bounded queue; past `bufferLimit` the
+ * subscription ends with SUBSCRIPTION_OVERFLOW. While it replays from the durable log, live
+ * events are held; when it goes live, held events already replayed (seq <= last) are dropped,
+ * so the seam has no gap and no duplicate.
  */
-export class Member implements AsyncIterableIterator<SharedResult> {
-  private readonly queue: { seq: number; cursor: string; result: SharedResult }[] = [];
-  private held: { seq: number; cursor: string; result: SharedResult }[] | null;
-  private waiting: ((r: IteratorResult<SharedResult>) => void) | null = null;
-  private final: SharedResult | null = null;
+export class Member implements AsyncIterableIterator<never>, OutletWaiter {
+  private readonly queue: Pending[] = [];
+  private held: Pending[] | null;
+  private waiting: ((r: IteratorResult<never>) => void) | null = null;
   private done = false;
   private lastSeq = 0;
-  /** The cursor of the last event handed to graphql-ws: where the client resumes from. */
+  /** The cursor of the last event written to the socket: where the client resumes from. */
   private deliveredCursor: string | null;
+  /** `{"id":…,"type":"next","payload":` — the frame around every result. */
+  private readonly prefix: string;
   /** Called once when the subscription ends for any reason. */
   onEnd: (() => void) | null = null;
 
   constructor(
+    private readonly sink: MemberSink,
     private readonly bufferLimit: number,
     afterSeq: number | null,
     afterCursor: string | null,
@@ -56,6 +68,7 @@ export class Member implements AsyncIterableIterator<SharedResult> {
     this.held = afterCursor ? [] : null;
     this.lastSeq = afterSeq ?? 0;
     this.deliveredCursor = afterCursor;
+    this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
   }
 
   get ended() {
@@ -90,23 +103,43 @@ export class Member implements AsyncIterableIterator<SharedResult> {
       this.queue.length = 0;
       this.held = null;
       const e: MemberEnd = { ...error, cursor: this.deliveredCursor };
-      this.final = new SharedResult(JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code, cursor: e.cursor } }] }));
+      this.sink.outlet.force(this.prefix + JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code, cursor: e.cursor } }] }) + '}');
+    } else {
+      // Bounded by bufferLimit: what was promised goes out before `complete`.
+      for (const p of this.queue.splice(0)) this.sink.outlet.force(this.frame(p));
     }
     this.finish();
+  }
+
+  private frame(p: Pending) {
+    this.deliveredCursor = p.cursor;
+    this.sink.delivered(p.result);
+    return this.prefix + p.result.json + '}';
   }
 
   private push(seq: number, cursor: string, result: SharedResult) {
     if (seq <= this.lastSeq) return; // at-least-once upstream: a re-published event
     this.lastSeq = seq;
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = null;
-      this.deliveredCursor = cursor;
-      w({ value: result, done: false });
-      return;
-    }
-    this.queue.push({ seq, cursor, result });
+    const p = { seq, cursor, result };
+    if (!this.queue.length && this.write(p)) return;
+    if (!this.queue.length) this.sink.outlet.waitFor(this);
+    this.queue.push(p);
     this.checkLimit();
+  }
+
+  private write(p: Pending): boolean {
+    if (this.sink.outlet.congested) return false;
+    this.sink.outlet.write(this.frame(p));
+    return true;
+  }
+
+  /** The socket takes frames again: send what waited, in order. */
+  flush() {
+    let sent = 0;
+    while (!this.done && sent < this.queue.length && this.write(this.queue[sent]!)) sent++;
+    this.queue.splice(0, sent);
+    if (this.queue.length && !this.done) this.sink.outlet.waitFor(this);
+    if (this.drainWaiters.length) this.drainWaiters = this.drainWaiters.filter((w) => !w());
   }
 
   private checkLimit() {
@@ -120,22 +153,17 @@ export class Member implements AsyncIterableIterator<SharedResult> {
 
   private finish() {
     this.done = true;
+    this.sink.outlet.forget(this);
     const w = this.waiting;
     this.waiting = null;
-    if (w) {
-      if (this.final) {
-        const f = this.final;
-        this.final = null;
-        w({ value: f, done: false });
-      } else w({ value: undefined, done: true });
-    }
-    for (const w of this.drainWaiters.splice(0)) w();
+    w?.({ value: undefined as never, done: true });
+    for (const d of this.drainWaiters.splice(0)) d();
     const cb = this.onEnd;
     this.onEnd = null;
     cb?.();
   }
 
-  /** Events waiting to be sent. */
+  /** Events waiting for the socket. */
   get queued() {
     return this.queue.length;
   }
@@ -153,31 +181,20 @@ export class Member implements AsyncIterableIterator<SharedResult> {
     );
   }
 
-  next(): Promise<IteratorResult<SharedResult>> {
-    if (this.drainWaiters.length) this.drainWaiters = this.drainWaiters.filter((w) => !w());
-    const item = this.queue.shift();
-    if (item) {
-      this.deliveredCursor = item.cursor;
-      return Promise.resolve({ value: item.result, done: false });
-    }
-    if (this.final) {
-      const f = this.final;
-      this.final = null;
-      return Promise.resolve({ value: f, done: false });
-    }
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
+  /** graphql-ws' loop: nothing is yielded; it ends when the subscription does. */
+  next(): Promise<IteratorResult<never>> {
+    if (this.done) return Promise.resolve({ value: undefined as never, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
-  return(): Promise<IteratorResult<SharedResult>> {
+  return(): Promise<IteratorResult<never>> {
     this.queue.length = 0;
     this.held = null;
-    this.final = null;
-    this.finish();
-    return Promise.resolve({ value: undefined, done: true });
+    if (!this.done) this.finish();
+    return Promise.resolve({ value: undefined as never, done: true });
   }
 
-  throw(e?: unknown): Promise<IteratorResult<SharedResult>> {
+  throw(e?: unknown): Promise<IteratorResult<never>> {
     void this.return();
     return Promise.reject(e);
   }

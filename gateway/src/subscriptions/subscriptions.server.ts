@@ -9,7 +9,8 @@ import { ANONYMOUS, decodePayload, eventSeq, type PubSub, type TopicMap, type To
 import { DocumentCache } from './document.cache';
 import { LatencyHistogram } from './latency.histogram';
 import { SubscriptionGroup } from './subscription.group';
-import { Member, SharedResult } from './subscription.member';
+import { Member, type SharedResult } from './subscription.member';
+import { SocketOutlet } from './socket.outlet';
 import { SubscriptionPlan, type HydrateExecute } from './subscription.plan';
 import { TopicFeed, type Replay } from './topic.feed';
 
@@ -68,9 +69,9 @@ interface Connection {
   expired: boolean;
   members: Set<Member>;
   expiry: NodeJS.Timeout | null;
+  /** The socket, written to directly by the connection's subscriptions. */
+  outlet: SocketOutlet;
 }
-
-const MARKER_JSON = JSON.stringify(SharedResult.MARKER);
 /** Longest timer Node accepts; a token valid for longer is re-checked after that. */
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -144,23 +145,10 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   };
   o.httpServer.on('upgrade', onUpgrade);
 
-  // Registered before graphql-ws' own handler: swap the shared marker for the group's bytes.
-  wss.on('connection', (ws: WebSocket) => {
-    const send = ws.send.bind(ws) as (data: unknown, cb?: (err?: Error) => void) => void;
-    (ws as unknown as { send: typeof send }).send = (data, cb) => {
-      const pending = SharedResult.pending;
-      if (pending !== null && typeof data === 'string') {
-        SharedResult.pending = null;
-        const i = data.indexOf(MARKER_JSON);
-        if (i >= 0) {
-          data = data.slice(0, i) + pending + data.slice(i + MARKER_JSON.length);
-          counters.deliveries++;
-          deliveryTimes.record(performance.now() - SharedResult.pendingSince);
-        }
-      }
-      send(data, cb);
-    };
-  });
+  const delivered = (r: SharedResult) => {
+    counters.deliveries++;
+    deliveryTimes.record(performance.now() - r.since);
+  };
 
   const expire = (conn: Connection) => {
     conn.expired = true;
@@ -202,7 +190,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   }
 
   async function subscribe(args: ExecutionArgs) {
-    const conn = (args.contextValue as { connection: Connection }).connection;
+    const { connection: conn, id } = args.contextValue as { connection: Connection; id: string };
     if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
     let plan: SubscriptionPlan;
     try {
@@ -226,7 +214,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       g.detach = () => void feed.listeners.delete(listener);
     }
     const g = group;
-    const member = new Member(bufferLimit, afterSeq, plan.after);
+    const member = new Member({ outlet: conn.outlet, id, delivered }, bufferLimit, afterSeq, plan.after);
     g.members.add(member);
     conn.members.add(member);
     member.onEnd = () => {
@@ -245,7 +233,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   const disposable = useServer<Record<string, unknown>, { connection?: Connection }>(
     {
       schema: o.schema,
-      context: (ctx) => ({ connection: connections.get(ctx.extra.socket) }),
+      context: (ctx, id) => ({ connection: connections.get(ctx.extra.socket), id }),
       onConnect: async (ctx: Context<Record<string, unknown>, any>) => {
         const auth = ctx.connectionParams?.authorization;
         let viewer: Viewer = ANONYMOUS;
@@ -260,7 +248,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         }
         // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
         delete (ctx as { connectionParams?: unknown }).connectionParams;
-        const conn: Connection = { viewer, expired: false, members: new Set(), expiry: null };
+        const conn: Connection = { viewer, expired: false, members: new Set(), expiry: null, outlet: new SocketOutlet(ctx.extra.socket) };
         connections.set(ctx.extra.socket, conn);
         live.add(conn);
         scheduleExpiry(conn);
@@ -271,6 +259,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         if (!conn) return;
         if (conn.expiry) clearTimeout(conn.expiry);
         for (const m of [...conn.members]) void m.return();
+        conn.outlet.close();
         live.delete(conn);
       },
       // Parsed and validated once per distinct query text, shared by every subscriber using it.
@@ -282,8 +271,6 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         return { schema: o.schema, document: cached.document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
       },
       subscribe: subscribe as never,
-      // Hand graphql-ws our shared result itself, so it serialises as the marker.
-      onNext: (_ctx, _id, _payload, _args, result) => (result instanceof SharedResult ? (result as never) : undefined),
       onComplete: () => {
         openOperations = Math.max(0, openOperations - 1);
       },

@@ -1,0 +1,63 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { SocketOutlet } from '../socket.outlet';
+
+/** A real ws server and client on loopback; the client's socket can be paused like a reader that stopped. */
+async function pair() {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await once(wss, 'listening');
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  const [server] = (await once(wss, 'connection')) as [WebSocket];
+  await once(client, 'open');
+  const received: string[] = [];
+  client.on('message', (d) => received.push(d.toString()));
+  const raw = (client as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  return { wss, client, server, received, raw, close: () => (client.terminate(), new Promise((r) => wss.close(r))) };
+}
+
+describe('SocketOutlet', () => {
+  it('blocks while a paused reader holds the socket up, then lets its waiters flush in order', async () => {
+    const p = await pair();
+    try {
+      const outlet = new SocketOutlet(p.server, 64 * 1024);
+      p.raw.pause();
+      const big = 'x'.repeat(60 * 1024);
+      let written = 0;
+      // Kernel buffers take some; the outlet must refuse before userland memory grows without bound.
+      while (outlet.write(`${written}:${big}`)) {
+        written++;
+        if (written % 20 === 0) await new Promise((r) => setImmediate(r));
+        if (written > 2000) throw new Error('never blocked');
+      }
+      expect(outlet.congested).toBe(true);
+      expect(p.server.bufferedAmount).toBeLessThan(2 * 64 * 1024 + 60 * 1024);
+      const flushed: number[] = [];
+      outlet.waitFor({ flush: () => flushed.push(1) });
+      p.raw.resume();
+      while (p.received.length < written) await new Promise((r) => setTimeout(r, 10));
+      expect(flushed).toEqual([1]);
+      expect(outlet.congested).toBe(false);
+      expect(p.received.map((m) => Number(m.split(':')[0]))).toEqual(Array.from({ length: written }, (_, i) => i));
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('sends small frames straight through and drops writes after close', async () => {
+    const p = await pair();
+    try {
+      const outlet = new SocketOutlet(p.server);
+      for (let i = 0; i < 100; i++) expect(outlet.write(String(i))).toBe(true);
+      while (p.received.length < 100) await new Promise((r) => setTimeout(r, 10));
+      expect(p.received).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
+      outlet.close();
+      expect(outlet.write('after')).toBe(true);
+      outlet.force('after');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(p.received).toHaveLength(100);
+    } finally {
+      await p.close();
+    }
+  });
+});
