@@ -163,11 +163,6 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     cb?.();
   }
 
-  /** Events waiting for the socket. */
-  get queued() {
-    return this.queue.length;
-  }
-
   private drainWaiters: (() => boolean)[] = [];
   /** Resolves when at most `limit` events wait (or the subscription ended): replay's back-pressure. */
   drained(limit: number): Promise<void> {
