@@ -72,6 +72,7 @@ interface Connection {
   /** The socket, written to directly by the connection's subscriptions. */
   outlet: SocketOutlet;
 }
+
 /** Longest timer Node accepts; a token valid for longer is re-checked after that. */
 const MAX_TIMER = 2 ** 31 - 1;
 
