@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub, runMain } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
+import { RedisLimiter } from './rate-limit/redis.limiter';
 
 export { createGatewayServer, supergraphSubgraphs, type GatewayApp, type GatewayDeps, type GatewaySubscriptionOptions } from './server';
 export { attachSubscriptions, OVERFLOW_CODE, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
@@ -24,6 +25,8 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
   const ownBus = !deps.pubsub && env.REDIS_URL ? new RedisPubSub({ url: env.REDIS_URL, prefix: env.PLAZA_CHANNEL_PREFIX, log }) : null;
   const pubsub = deps.pubsub ?? ownBus;
   if (!pubsub) log.warn('no REDIS_URL and no in-process bus: GraphQL subscriptions are disabled');
+  // With Redis, the support/vote rate limit is counted there, so it holds across gateways.
+  const limiter = env.REDIS_URL ? new RedisLimiter({ url: env.REDIS_URL, prefix: env.PLAZA_CHANNEL_PREFIX, name: 'support', log }) : undefined;
   const app = await createGatewayServer({
     subscriptions: { pubsub },
     subgraphUrls: subgraphUrls(env),
@@ -31,11 +34,12 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
     gatewaySecret: env.GATEWAY_SECRET,
     production: env.NODE_ENV === 'production',
     shareInflight: env.PLAZA_SHARE_INFLIGHT === '1',
-    screen: { screenToken: env.PLAZA_SCREEN_TOKEN ?? null, publicUrl: env.PLAZA_PUBLIC_URL ?? null },
+    screen: { screenToken: env.PLAZA_SCREEN_TOKEN ?? null, publicUrl: env.PLAZA_PUBLIC_URL ?? null, rateLimit: { limiter } },
     explorer: { enabled: env.NODE_ENV !== 'production' || env.PLAZA_GRAPHIQL === '1' },
     log,
   }).catch(async (e) => {
     await ownBus?.close(); // or its reconnect timers keep a failed start alive
+    await limiter?.close();
     throw e;
   });
   const port = await app.listen(env.PORT, env.HOST);
@@ -47,6 +51,7 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
       // Subscriptions complete first (inside app.close), then the bus we opened goes.
       await app.close();
       await ownBus?.close();
+      await limiter?.close();
     },
   };
 }

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_REDIS_URL, parseEnv } from '@plaza/shared';
+import { ok, TEST_GATEWAY_SECRET, TEST_JWT_SECRET } from '@plaza/shared/testing';
+import { gatewayEnvSchema, main, type GatewayEnv } from '../src';
+import { startStack, type Stack } from './stack';
+
+/**
+ * The support/vote rate limit with two gateway processes' worth of `main` on one Redis, as
+ * `PORT=4010 npm run start:gateway` beside `npm start` would run: a resident gets 30 calls a
+ * minute in all, not 30 per gateway.
+ */
+const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+jest.setTimeout(60_000);
+
+let stack: Stack;
+const gateways: Awaited<ReturnType<typeof main>>[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+  const env = parseEnv(gatewayEnvSchema, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    REDIS_URL,
+    PLAZA_CHANNEL_PREFIX: `plaza-rl-${randomBytes(4).toString('hex')}`,
+    JWT_SECRET: TEST_JWT_SECRET,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    PORT: '0',
+    SESSIONS_URL: stack.subgraphs.sessions,
+    ISSUES_URL: stack.subgraphs.issues,
+    VOLUNTEERING_URL: stack.subgraphs.volunteering,
+  } as NodeJS.ProcessEnv) as GatewayEnv;
+  for (let i = 0; i < 2; i++) gateways.push(await main(env));
+});
+
+afterAll(async () => {
+  for (const g of gateways) await g.close();
+  await stack?.stop();
+});
+
+it('holds 30 support calls a minute per resident across two gateways on one Redis', async () => {
+  const admin = await stack.as(['ADMIN']);
+  const communityId = ok<any>(await stack.request('mutation { createCommunity(input: { name: "限流社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity.id;
+  const resident = await stack.as(['RESIDENT']);
+  const issueId = ok<any>(
+    await stack.request(
+      'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }',
+      { i: { communityId, title: '楼道灯坏了', description: '三单元楼道灯坏了', category: 'PUBLIC_FACILITIES' } },
+      resident,
+    ),
+  ).raiseIssue.id;
+  const call = (port: number) =>
+    fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${resident}` },
+      body: JSON.stringify({ query: 'mutation($i: ID!) { supportIssue(issueId: $i) { id } }', variables: { i: issueId } }),
+    });
+  const statuses: number[] = [];
+  for (let i = 0; i < 40; i++) statuses.push((await call(gateways[i % 2]!.port)).status);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+  expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+  const refused = await call(gateways[0]!.port);
+  expect(refused.status).toBe(429);
+  const body = (await refused.json()) as { errors: { extensions: { code: string; retryAfter: number } }[] };
+  expect(body.errors[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+  // Another resident is counted apart.
+  const other = await stack.as(['RESIDENT']);
+  const res = await fetch(`http://127.0.0.1:${gateways[1]!.port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${other}` },
+    body: JSON.stringify({ query: 'mutation($i: ID!) { supportIssue(issueId: $i) { id } }', variables: { i: issueId } }),
+  });
+  expect(res.status).toBe(200);
+});
