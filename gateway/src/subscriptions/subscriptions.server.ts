@@ -5,7 +5,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ANONYMOUS, decodePayload, eventSeq, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 import { DocumentCache } from './document.cache';
 import { LatencyHistogram } from './latency.histogram';
 import { SubscriptionGroup } from './subscription.group';
@@ -134,7 +134,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     return f;
   };
 
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // The same cap as an HTTP body: ws' default (100 MiB) would let one message hold that much memory.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_BODY_BYTES });
   // Only our path: other upgrade handlers on the same server keep theirs.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== path) return;

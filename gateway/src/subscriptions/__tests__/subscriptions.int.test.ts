@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { DEFAULT_REDIS_URL, MemoryPubSub, RedisPubSub, signToken, verifyToken, type PubSub } from '@plaza/shared';
+import { DEFAULT_REDIS_URL, MAX_BODY_BYTES, MemoryPubSub, RedisPubSub, signToken, verifyToken, type PubSub } from '@plaza/shared';
 import { TEST_JWT_SECRET } from '@plaza/shared/testing';
 import { attachSubscriptions, OVERFLOW_CODE, type AttachSubscriptionsOptions, type SubscriptionServer } from '..';
+import { WebSocket } from 'ws';
 import { client, collect, listen, schema, settle, sockets, tcpProxy, until, World } from './stand-in';
 
 const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
@@ -136,6 +137,20 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     await world.issueEvent(issue);
     await ok.until(1);
     expect(ok.results[0]!.data.issueEvents.issue.title).toBe(issue.title);
+  });
+
+  it('closes a socket that sends a message over the HTTP body cap (1009) and no other', async () => {
+    await start();
+    const issue = world.addIssue();
+    const other = collect(connect(), ISSUE_EVENTS);
+    await until(() => subs.counters.subscribers === 1);
+    const raw = new WebSocket(url, 'graphql-transport-ws');
+    await new Promise((r) => raw.once('open', r));
+    const closed = new Promise<number>((r) => raw.once('close', (code) => r(code)));
+    raw.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(MAX_BODY_BYTES + 1) } }));
+    expect(await closed).toBe(1009);
+    await world.issueEvent(issue);
+    await other.until(1);
   });
 
   it('never shows reporterContact to a viewer a query would not show it to', async () => {
