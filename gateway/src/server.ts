@@ -33,6 +33,8 @@ export interface GatewaySubscriptionOptions {
   pubsub: PubSub | null;
   /** Events buffered per subscriber before SUBSCRIPTION_OVERFLOW. Default 1000. */
   bufferLimit?: number;
+  /** Subscriptions one connection may hold open (TOO_MANY_SUBSCRIPTIONS past it). Default 100. */
+  maxSubscriptionsPerConnection?: number;
   /** graphql-ws keep-alive ping interval, ms. Default 12000. */
   keepAliveMs?: number;
 }
@@ -215,6 +217,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         verifyToken: (token) => verifyToken(token, deps.jwtSecret),
         log,
         bufferLimit: deps.subscriptions.bufferLimit,
+        maxSubscriptionsPerConnection: deps.subscriptions.maxSubscriptionsPerConnection,
         keepAliveMs: deps.subscriptions.keepAliveMs,
       });
     } else refuseSubscriptions(server);

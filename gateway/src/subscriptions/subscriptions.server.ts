@@ -30,6 +30,8 @@ export interface AttachSubscriptionsOptions {
   log?: Logger;
   /** Events buffered per subscriber before it is cut off with SUBSCRIPTION_OVERFLOW. Default 1000. */
   bufferLimit?: number;
+  /** Subscriptions one connection may hold open; past it TOO_MANY_SUBSCRIPTIONS. Default 100. */
+  maxSubscriptionsPerConnection?: number;
   /** Keep-alive ping interval, ms. Default 12000. */
   keepAliveMs?: number;
   /** Page size of replays from the durable log. Default 500. */
@@ -88,6 +90,8 @@ const gqlError = (message: string, code: string, extra: Record<string, unknown> 
 export function attachSubscriptions(o: AttachSubscriptionsOptions): SubscriptionServer {
   const path = o.path ?? '/graphql';
   const bufferLimit = o.bufferLimit ?? 1000;
+  // A screen holds 3, a console a handful: the cap only stops one socket holding unbounded state.
+  const maxPerConnection = o.maxSubscriptionsPerConnection ?? 100;
   const pageSize = o.replayPageSize ?? 500;
   const counters = { eventsReceived: 0, hydrations: 0, deliveries: 0 };
   const connections = new WeakMap<WebSocket, Connection>();
@@ -194,6 +198,9 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   async function subscribe(args: ExecutionArgs) {
     const { connection: conn, id } = args.contextValue as { connection: Connection; id: string };
     if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
+    if (conn.members.size >= maxPerConnection) {
+      return { errors: [gqlError(`每个连接最多 ${maxPerConnection} 个订阅 (at most ${maxPerConnection} subscriptions per connection)`, 'TOO_MANY_SUBSCRIPTIONS', { limit: maxPerConnection })] };
+    }
     let plan: SubscriptionPlan;
     try {
       plan = planOf(args);

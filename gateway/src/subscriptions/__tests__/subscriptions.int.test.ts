@@ -139,6 +139,26 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     expect(ok.results[0]!.data.issueEvents.issue.title).toBe(issue.title);
   });
 
+  it('refuses a subscription past the per-connection cap with TOO_MANY_SUBSCRIPTIONS; the others go on', async () => {
+    await start({ maxSubscriptionsPerConnection: 3 });
+    const issue = world.addIssue();
+    const c = connect();
+    const held = [0, 1, 2].map(() => collect(c, ISSUE_EVENTS));
+    await until(() => subs.counters.subscribers === 3);
+    const refused = collect(c, ISSUE_EVENTS);
+    await refused.untilDone();
+    expect(refused.results.at(-1)?.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', limit: 3 });
+    expect(refused.completed).toBe(true);
+    expect(subs.counters.subscribers).toBe(3);
+    await world.issueEvent(issue);
+    await Promise.all(held.map((s) => s.until(1)));
+    // Another connection has its own allowance.
+    const elsewhere = collect(connect(), ISSUE_EVENTS);
+    await until(() => subs.counters.subscribers === 4);
+    await world.issueEvent(issue);
+    await elsewhere.until(1);
+  });
+
   it('closes a socket that sends a message over the HTTP body cap (1009) and no other', async () => {
     await start();
     const issue = world.addIssue();
