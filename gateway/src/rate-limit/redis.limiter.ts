@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { readyWithin } from '@plaza/shared';
 import { MemoryLimiter } from './memory.limiter';
 import { DEFAULT_LIMIT, DEFAULT_WINDOW_MS, type RateLimiter, type RateLimitOptions } from './rate-limiter';
 
@@ -72,31 +73,13 @@ export class RedisLimiter implements RateLimiter {
 
   async take(key: string, cost = 1): Promise<number> {
     try {
-      if (this.redis.status !== 'ready') await this.ready();
+      await readyWithin(this.redis, this.timeoutMs, 'the rate limit');
       const member = `${this.instance}:${++this.seq}`;
       return Number(await this.redis.plazaTake(`${this.o.prefix}:ratelimit:${this.o.name}:${key}`, this.limit, this.windowMs, cost, member));
     } catch (e) {
       this.warn(e as Error, 'rate limit: redis did not answer; counting in this gateway only');
       return this.fallback.takeNow(key, cost);
     }
-  }
-
-  // One wait shared by every call that finds the connection (re)connecting, bounded by timeoutMs.
-  private readyWait: Promise<void> | null = null;
-  private ready(): Promise<void> {
-    this.readyWait ??= new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        clearTimeout(timer);
-        this.redis.off('ready', onReady);
-        this.readyWait = null;
-        if (err) reject(err);
-        else resolve();
-      };
-      const onReady = () => done();
-      const timer = setTimeout(() => done(new Error(`redis not ready (status ${this.redis.status}) after ${this.timeoutMs} ms`)), this.timeoutMs);
-      this.redis.on('ready', onReady);
-    });
-    return this.readyWait;
   }
 
   async close() {

@@ -2,3 +2,4 @@ export * from './pubsub';
 export * from './topics';
 export * from './memory';
 export * from './redis';
+export * from './redis-ready';

@@ -1,6 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Handler, PubSub, SubscribeOptions, Unsubscribe } from './pubsub';
+import { readyWithin } from './redis-ready';
 import { assertTopic, decodePayload, type TopicMap, type TopicName } from './topics';
 
 export interface RedisPubSubOptions {
@@ -83,28 +84,8 @@ export class RedisPubSub implements PubSub {
   async publish<K extends TopicName>(topic: K, payload: TopicMap[K]): Promise<void> {
     if (this.closed) throw new Error('RedisPubSub is closed');
     decodePayload(topic, payload);
-    if (this.pub.status !== 'ready') await this.waitReady();
+    await readyWithin(this.pub, this.options.publishTimeoutMs ?? 1000, 'publish');
     await this.pub.publish(this.channelOf(topic), JSON.stringify(payload));
-  }
-
-  // One wait shared by every publish that finds the connection down.
-  private readyWait: Promise<void> | null = null;
-  private waitReady(): Promise<void> {
-    if (this.readyWait) return this.readyWait;
-    const ms = this.options.publishTimeoutMs ?? 1000;
-    this.readyWait = new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        clearTimeout(timer);
-        this.pub.off('ready', onReady);
-        this.readyWait = null;
-        if (err) reject(err);
-        else resolve();
-      };
-      const onReady = () => done();
-      const timer = setTimeout(() => done(new Error(`redis not reachable for publish (status ${this.pub.status}) after ${ms} ms`)), ms);
-      this.pub.on('ready', onReady);
-    });
-    return this.readyWait;
   }
 
   async subscribe<K extends TopicName>(topic: K, handler: Handler<TopicMap[K]>, options: SubscribeOptions = {}): Promise<Unsubscribe> {
