@@ -131,7 +131,6 @@ async function drive(url, communityId, token) {
   let done = 0;
   const pending = [];
   const t0 = Date.now();
-  startedAt = t0;
   for (let i = 0; i < RATE * DURATION; i++) {
     const due = t0 + (i * 1000) / RATE;
     if (due > Date.now()) await sleep(due - Date.now());
@@ -140,10 +139,8 @@ async function drive(url, communityId, token) {
     );
   }
   await Promise.all(pending);
-  return done;
+  return { sent: done, startedAt: t0 };
 }
-
-let startedAt = 0;
 
 async function main() {
   say(`${N} subscribers, ${RATE} events/s for ${DURATION} s (prefix ${PREFIX})`);
@@ -192,8 +189,7 @@ async function main() {
   await getJson(`${origin}/metrics/subscriptions?gc=1`), await sleep(1000);
   const m1 = await getJson(`${origin}/metrics/subscriptions?gc=1`);
   if (SNAPSHOT) await heapSnapshot(gw, snapDir);
-  const sentG = await drive(`${origin}/graphql`, communityId, staff);
-  const t0G = startedAt;
+  const { sent: sentG, startedAt: t0G } = await drive(`${origin}/graphql`, communityId, staff);
   await settleDeliveries(async () => (await getJson(`${origin}/metrics/subscriptions`)).deliveries, m1.deliveries + sentG * N);
   const m2 = await getJson(`${origin}/metrics/subscriptions`);
   const rg = await gqlLoad.report();
@@ -210,8 +206,7 @@ async function main() {
   cleanups.push(() => (sub.disconnect(), new Promise((r) => wss.close(r))));
   const bareLoad = loadClients('bare', `ws://127.0.0.1:${bport}`, communityId, viewer);
   await bareLoad.ready;
-  const sentB = await drive(`${origin}/graphql`, communityId, staff);
-  const t0B = startedAt;
+  const { sent: sentB, startedAt: t0B } = await drive(`${origin}/graphql`, communityId, staff);
   await settleDeliveries(() => bareSent, sentB * N);
   const rb = await bareLoad.report();
 

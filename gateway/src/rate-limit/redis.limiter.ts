@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { readyWithin } from '@plaza/shared';
+import { readyWithin, redisRetryStrategy } from '@plaza/shared';
 import { MemoryLimiter } from './memory.limiter';
 import { DEFAULT_LIMIT, DEFAULT_WINDOW_MS, type RateLimiter, type RateLimitOptions } from './rate-limiter';
 
@@ -64,7 +64,7 @@ export class RedisLimiter implements RateLimiter {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: this.timeoutMs,
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+      retryStrategy: redisRetryStrategy,
       connectionName: `${o.prefix}:ratelimit`,
     }) as WithTake;
     this.redis.defineCommand('plazaTake', { numberOfKeys: 1, lua: TAKE });
@@ -73,7 +73,7 @@ export class RedisLimiter implements RateLimiter {
 
   async take(key: string, cost = 1): Promise<number> {
     try {
-      await readyWithin(this.redis, this.timeoutMs, 'the rate limit');
+      if (this.redis.status !== 'ready') await readyWithin(this.redis, this.timeoutMs, 'the rate limit');
       const member = `${this.instance}:${++this.seq}`;
       return Number(await this.redis.plazaTake(`${this.o.prefix}:ratelimit:${this.o.name}:${key}`, this.limit, this.windowMs, cost, member));
     } catch (e) {

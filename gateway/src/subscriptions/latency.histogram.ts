@@ -6,6 +6,7 @@
 export class LatencyHistogram {
   private static readonly MIN_MS = 0.01;
   private static readonly GROWTH = 1.05;
+  private static readonly LOG_GROWTH = Math.log(LatencyHistogram.GROWTH);
   // 0.01 ms · 1.05^330 ≈ 100 s: anything slower lands in the last bucket.
   private readonly buckets = new Float64Array(331);
   private count = 0;
@@ -13,7 +14,7 @@ export class LatencyHistogram {
 
   record(ms: number) {
     const v = ms > LatencyHistogram.MIN_MS ? ms : LatencyHistogram.MIN_MS;
-    const i = Math.min(this.buckets.length - 1, Math.floor(Math.log(v / LatencyHistogram.MIN_MS) / Math.log(LatencyHistogram.GROWTH)));
+    const i = Math.min(this.buckets.length - 1, Math.floor(Math.log(v / LatencyHistogram.MIN_MS) / LatencyHistogram.LOG_GROWTH));
     this.buckets[i]!++;
     this.count++;
     if (ms > this.maxMs) this.maxMs = ms;

@@ -2,6 +2,9 @@ import type Redis from 'ioredis';
 
 const waits = new WeakMap<Redis, Promise<void>>();
 
+/** Reconnect back-off for every Redis connection of ours: 100 ms doubling to 2 s. */
+export const redisRetryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000);
+
 /**
  * Resolves once `redis` is ready, or rejects after `ms` naming its status. Every caller that finds
  * the same connection down shares one wait (one listener, one timer), however many there are.

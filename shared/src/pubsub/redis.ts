@@ -1,7 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Handler, PubSub, SubscribeOptions, Unsubscribe } from './pubsub';
-import { readyWithin } from './redis-ready';
+import { readyWithin, redisRetryStrategy as retryStrategy } from './redis-ready';
 import { assertTopic, decodePayload, type TopicMap, type TopicName } from './topics';
 
 export interface RedisPubSubOptions {
@@ -25,7 +25,6 @@ interface Channel {
 }
 
 // Reconnect forever with a capped back-off: the bus must come back by itself after Redis does.
-const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000);
 
 /**
  * Redis pub/sub with two connections, since a connection in subscriber mode cannot publish.
@@ -84,7 +83,7 @@ export class RedisPubSub implements PubSub {
   async publish<K extends TopicName>(topic: K, payload: TopicMap[K]): Promise<void> {
     if (this.closed) throw new Error('RedisPubSub is closed');
     decodePayload(topic, payload);
-    await readyWithin(this.pub, this.options.publishTimeoutMs ?? 1000, 'publish');
+    if (this.pub.status !== 'ready') await readyWithin(this.pub, this.options.publishTimeoutMs ?? 1000, 'publish');
     await this.pub.publish(this.channelOf(topic), JSON.stringify(payload));
   }
 
