@@ -41,6 +41,9 @@ async function stopAll(code = 0) {
 }
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
+// One failing request must never stop the system: in the one-process start an unhandled
+// rejection or uncaught exception is logged and the rest goes on (there is no supervisor here).
+shared.guardProcess({ log: shared.createLogger('process', 'error'), onUncaught: 'log' });
 
 /** npm 11 skips install scripts, so re-create the library symlinks the binaries package ships as a list. */
 function hydrateEmbeddedPostgres() {
@@ -180,18 +183,35 @@ function parseServiceEnv(name, source) {
   }
 }
 
-/** Separate processes (with Redis), as docker/compose.yaml runs them. */
+/**
+ * Separate processes (with Redis), as docker/compose.yaml runs them. A process that dies is
+ * restarted (after 0.5 s, doubling to 10 s while it keeps dying), the way a supervisor would:
+ * one crash must not take the others down. Five deaths within a minute stop everything.
+ */
 async function startProcesses(databaseUrl, services) {
   const base = commonEnv(databaseUrl, services);
   const run = (label, entry, env) => {
-    const child = spawn(process.execPath, [entry], { env, stdio: 'inherit' });
-    child.on('exit', (code, signal) => {
-      if (stopping) return;
-      // Ctrl+C reaches the whole process group, so a child may see it before this process does.
-      const asked = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
-      say(`${label} exited (${signal ?? code}); stopping the rest`);
-      void stopAll(asked ? 0 : 1);
-    });
+    let child;
+    const deaths = [];
+    const spawnOne = () => {
+      child = spawn(process.execPath, [entry], { env, stdio: 'inherit' });
+      child.on('exit', (code, signal) => {
+        if (stopping) return;
+        // Ctrl+C reaches the whole process group, so a child may see it before this process does.
+        if (signal === 'SIGINT' || signal === 'SIGTERM' || code === 0) return void stopAll(0);
+        const now = Date.now();
+        deaths.push(now);
+        while (deaths.length && deaths[0] < now - 60_000) deaths.shift();
+        if (deaths.length >= 5) {
+          say(`${label} exited (${signal ?? code}) 5 times within a minute; stopping the rest`);
+          return void stopAll(1);
+        }
+        const delay = Math.min(10_000, 500 * 2 ** (deaths.length - 1));
+        say(`${label} exited (${signal ?? code}); restarting it in ${delay} ms`);
+        setTimeout(() => stopping || spawnOne(), delay).unref();
+      });
+    };
+    spawnOne();
     cleanups.push(
       () =>
         new Promise((resolve) => {

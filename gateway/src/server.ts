@@ -26,6 +26,8 @@ import { fullSchemaIntrospectionPlugin } from './subscriptions/introspection.plu
 import { screenRoutes, type ScreenRouteOptions } from './screen/screen.routes';
 import { supportRateLimitPlugin, type SupportRateLimitOptions } from './screen/support-rate-limit.plugin';
 import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.routes';
+import { inputGuardPlugin } from './inputs/input-guard.plugin';
+import { hardenScalars } from './inputs/strict-scalars';
 
 /** Live updates (issue 4): graphql-ws on the same port and path as HTTP, fed by the bus. */
 export interface GatewaySubscriptionOptions {
@@ -137,6 +139,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    hardenScalars(apiSchema);
     loaded.api = apiSchema;
     loaded.full = subscriptionSchema(apiSchema);
   });
@@ -144,8 +147,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
-    formatError: (formatted) => formatClientError(formatted, production),
+    formatError: (formatted) => formatClientError(formatted),
     plugins: [
+      inputGuardPlugin(),
       queryLimitsPlugin(deps.limits) as ApolloServerPlugin<GatewayContext>,
       errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
       requestLoggingPlugin(log),

@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
-  | 'SUBSCRIPTION_OVERFLOW';
+  | 'SUBSCRIPTION_OVERFLOW'
+  | 'BAD_REQUEST';
 
 export abstract class PlazaError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -77,6 +78,14 @@ export class QueryTooComplexError extends PlazaError {
   }
 }
 
+/** A request the server cannot serve as sent (wrong transport, malformed body); HTTP 400. */
+export class BadRequestError extends PlazaError {
+  readonly code = 'BAD_REQUEST' as const;
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super(message, 'BAD_REQUEST', extra);
+  }
+}
+
 const CLIENT_CODES = new Set<string>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX',
   'SUBSCRIPTION_OVERFLOW', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'PERSISTED_QUERY_NOT_FOUND',
@@ -84,19 +93,19 @@ const CLIENT_CODES = new Set<string>([
 ]);
 
 /**
- * Apollo `formatError`: keeps client-facing codes as they are; anything else is an internal
- * fault, logged by the caller and shown without a stack (and, in production, without its message).
+ * Apollo `formatError`: keeps client-facing codes as they are. Anything else is an internal
+ * fault — a database error, a subgraph's raw reply, a bug — whose text may name tables, values
+ * or code paths: the client gets a fixed message and code, in every environment, and the
+ * original is logged with the request id by `errorLoggingPlugin`.
  */
-export function formatClientError(
-  formatted: { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number>; locations?: unknown },
-  production: boolean,
-): { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number> } {
+export function formatClientError(formatted: {
+  message: string;
+  extensions?: Record<string, unknown>;
+  path?: ReadonlyArray<string | number>;
+  locations?: unknown;
+}): { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number> } {
   const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
   const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   if (CLIENT_CODES.has(code)) return { ...formatted, extensions };
-  return {
-    message: production ? 'Internal server error' : formatted.message,
-    path: formatted.path,
-    extensions: { ...(production ? {} : extensions), code: 'INTERNAL_SERVER_ERROR' },
-  };
+  return { message: '服务器内部错误 (internal server error; logged with the request id)', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

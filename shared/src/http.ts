@@ -39,20 +39,44 @@ class BodyError extends Error {
   }
 }
 
+/**
+ * Past the cap a body is still read to its end (kept nowhere) so the client, which is still
+ * sending, gets the 413 instead of a reset connection; a body past 8 times the cap is not worth
+ * reading and its connection is cut.
+ */
+const DRAIN_LIMIT_BYTES = 8 * MAX_BODY_BYTES;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
+    let over = false;
+    let ended = false;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
+      if (over) {
+        if (size > DRAIN_LIMIT_BYTES) req.destroy();
+        return;
+      }
       if (size > MAX_BODY_BYTES) {
-        reject(new BodyError(413, `request body over ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      ended = true;
+      if (over) return reject(new BodyError(413, `请求体过大 (request body over ${MAX_BODY_BYTES} bytes)`));
+      try {
+        // Invalid UTF-8 would otherwise become U+FFFD silently: what a user sent must not change.
+        resolve(utf8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(new BodyError(400, '请求体不是有效的 UTF-8 (request body is not valid UTF-8)'));
+      }
+    });
+    req.on('close', () => ended || reject(new BodyError(400, 'request body ended early')));
     req.on('error', reject);
   });
 }
@@ -104,7 +128,10 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
         res.end();
       }
     } catch (e) {
-      if (e instanceof BodyError) return sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }] });
+      if (e instanceof BodyError) {
+        if (res.headersSent || res.destroyed) return;
+        return sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }] }, e.status === 413 ? { connection: 'close' } : {});
+      }
       o.log.error({ err: e, requestId }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();

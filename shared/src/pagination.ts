@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType, Directive, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from './errors';
+import { isStorableText } from './text';
 
 /** Contract: `first <= 100`. */
 export const MAX_PAGE_SIZE = 100;
@@ -73,18 +74,52 @@ export function encodeCursor(values: CursorValue[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-/** Opaque cursor -> its sort-key values; anything else is BAD_USER_INPUT on `after`. */
-export function decodeCursor(cursor: string | null | undefined, length: number, field = 'after'): CursorValue[] | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Does a cursor value fit the SQL type it will be cast to? A cursor is client input: a value
+ * that does not fit would otherwise reach PostgreSQL, whose error names the column and the value.
+ */
+function fitsCast(value: CursorValue, cast: string): boolean {
+  switch (cast) {
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+    case 'timestamptz':
+      return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+    case 'bigint':
+    case 'int':
+    case 'integer':
+      return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d{1,18}$/.test(value));
+    default:
+      return typeof value === 'string' ? isStorableText(value) : Number.isFinite(value);
+  }
+}
+
+/**
+ * Opaque cursor -> its sort-key values; anything else is BAD_USER_INPUT on `field`. `shape` is
+ * the number of values, or the SQL cast of each (then every value must fit its type).
+ */
+export function decodeCursor(cursor: string | null | undefined, shape: number | readonly string[], field = 'after'): CursorValue[] | null {
   if (cursor == null || cursor === '') return null;
+  const casts = typeof shape === 'number' ? null : shape;
+  const length = casts ? casts.length : (shape as number);
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return values as CursorValue[];
+    // A cursor we issued is short; anything long is not ours, so not worth decoding.
+    if (cursor.length <= 512) {
+      const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+      if (
+        Array.isArray(values) &&
+        values.length === length &&
+        values.every((v, i) => (typeof v === 'string' || typeof v === 'number') && (!casts || fitsCast(v, casts[i]!)))
+      ) {
+        return values as CursorValue[];
+      }
     }
   } catch {
     /* fall through */
   }
-  throw new BadUserInputError(field, `无效的游标 (invalid cursor ${JSON.stringify(cursor)})`);
+  throw new BadUserInputError(field, `无效的游标 (invalid cursor ${JSON.stringify(cursor.slice(0, 100))})`);
 }
 
 /** Sort keys of a keyset page; all in one direction so a row-value comparison serves the cursor. */
@@ -110,8 +145,7 @@ export async function keysetPage<T extends ObjectLiteral>(
   options: { defaultFirst?: number; withTotal?: boolean } = {},
 ): Promise<Page<T> & { totalCount: number }> {
   const first = pageSize(args.first, options.defaultFirst);
-  const after = decodeCursor(args.after, keyset.columns.length);
-  const totalPromise = options.withTotal === false ? Promise.resolve(-1) : qb.clone().orderBy().getCount();
+  const after = decodeCursor(args.after, keyset.casts);
   const page = qb.clone();
   if (after) {
     const op = keyset.direction === 'DESC' ? '<' : '>';
@@ -121,8 +155,12 @@ export async function keysetPage<T extends ObjectLiteral>(
   }
   page.orderBy();
   for (const c of keyset.columns) page.addOrderBy(c, keyset.direction);
-  const rows = first === 0 ? [] : await page.limit(first + 1).getMany();
-  const [totalCount] = await Promise.all([totalPromise]);
+  // Both statements start together; awaiting them as one means a failing page query never
+  // leaves the count's rejection unhandled (that once stopped every process).
+  const [rows, totalCount] = await Promise.all([
+    first === 0 ? Promise.resolve([] as T[]) : page.limit(first + 1).getMany(),
+    options.withTotal === false ? Promise.resolve(-1) : qb.clone().orderBy().getCount(),
+  ]);
   return toPage(rows, first, (r) => encodeCursor(keyset.valuesOf(r)), totalCount);
 }
 
@@ -148,7 +186,7 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
   options: { defaultFirst?: number } = {},
 ): Promise<Map<string, Page<T> & { totalCount: number }>> {
   const first = pageSize(args.first, options.defaultFirst);
-  const after = decodeCursor(args.after, keyset.columns.length);
+  const after = decodeCursor(args.after, keyset.casts);
   const alias = qb.alias;
   const base = qb.clone().andWhere(`${partitionColumn} IN (:...__parents)`, { __parents: parentIds });
 

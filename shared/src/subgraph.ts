@@ -56,7 +56,7 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     schema: o.schema,
     introspection: !o.production,
     includeStacktraceInErrorResponses: !o.production,
-    formatError: (formatted) => formatClientError(formatted, o.production),
+    formatError: (formatted) => formatClientError(formatted),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,

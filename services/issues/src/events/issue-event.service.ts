@@ -25,7 +25,7 @@ export class IssueEventService {
    */
   async timelines(issueIds: string[], args: PageArgs) {
     const first = pageSize(args.first, 50);
-    const after = decodeCursor(args.after, 1);
+    const after = decodeCursor(args.after, ['bigint']);
     const seqs: { seq: string }[] = first === 0 ? [] : await this.ds.query(
       `SELECT seq FROM (
          SELECT seq, ROW_NUMBER() OVER (PARTITION BY issue_id ORDER BY seq) AS rn

@@ -90,7 +90,7 @@ export class CommunitySessionsResolver {
   ) {
     // Checked per field so one bad argument cannot fail the whole batch of other parents.
     pageSize(first);
-    decodeCursor(after, sessionKeyset.columns.length);
+    decodeCursor(after, sessionKeyset.casts);
     return ctx.loaders.sessionsByCommunity.load({ parentId: community.id, args: { status, first, after } });
   }
 }

@@ -55,7 +55,7 @@ export class CommunityTopicsResolver {
     @Ctx() ctx: SessionsContext,
   ) {
     pageSize(first);
-    decodeCursor(after, topicKeyset.columns.length);
+    decodeCursor(after, topicKeyset.casts);
     return ctx.loaders.topicsByCommunity.load({ parentId: community.id, args: { status, first, after } });
   }
 }

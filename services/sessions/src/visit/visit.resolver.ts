@@ -38,7 +38,7 @@ export class CommunityVisitsResolver {
   ) {
     // Checked here so a bad argument fails the field even for a community with no visits.
     pageSize(first);
-    decodeCursor(after, visitKeyset.columns.length);
+    decodeCursor(after, visitKeyset.casts);
     return ctx.loaders.visitsByCommunity.load({ parentId: community.id, args: { first, after } });
   }
 }
