@@ -152,7 +152,9 @@ export function measureOperationFigures(
       if (sel.alias && sel.alias.value !== name) out.aliases++;
       if (out.depth < 1) out.depth = 1;
       if (!sel.selectionSet) {
-        out.cost += 1;
+        // __typename is answered by the gateway and clients add it to every selection set: free,
+        // as before (its aliases and directives still count, and the token limit bounds its copies).
+        if (name !== '__typename') out.cost += 1;
         continue;
       }
       const field = fieldOf(parent, name);
