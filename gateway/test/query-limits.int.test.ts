@@ -55,7 +55,6 @@ describe('limits before work', () => {
       }
       // The first run parses and measures; the others find the document known. Each was seconds
       // while the cost walk expanded every spread.
-      console.log('explode ms', runs.map((r) => Math.round(r.ms)));
       expect(Math.min(...runs.map((r) => r.ms))).toBeLessThan(50);
       expect(runs[0]!.ms).toBeLessThan(200);
       expect(counter.calls()).toBe(0);
