@@ -22,6 +22,7 @@ import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-cost';
 import { LimitsGuard } from './limits/limits.guard';
 import { LimitedApolloServer } from './limits/limited-apollo.server';
+import { hideSuggestionsPlugin } from './errors/suggestions.plugin';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
 import { fullSchemaIntrospectionPlugin } from './subscriptions/introspection.plugin';
@@ -158,6 +159,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         requestLoggingPlugin(log),
         supportRateLimitPlugin(deps.screen?.rateLimit),
         fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
+        // After validation too: variable coercion errors name the enum values otherwise.
+        ...(production ? [hideSuggestionsPlugin() as ApolloServerPlugin<GatewayContext>] : []),
         ...(deps.plugins ?? []),
       ],
     },

@@ -146,4 +146,14 @@ describe('field suggestions', () => {
     expect(prod.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(prod.message).toBe('Cannot query field "communitis" on type "Query".');
   });
+
+  it('are left out of variable coercion errors in production too', async () => {
+    const q = 'query($c: IssueCategory!) { issues(filter: { categories: [$c] }) { totalCount } }';
+    const variables = { c: 'PROPERTY_MANAGMENT' };
+    expect(errorOf(await stack.request(q, variables)).message).toMatch(/Did you mean/);
+    const res = await fetch(productionUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables }) });
+    const prod = ((await res.json()) as any).errors[0];
+    expect(prod.extensions.code).toBe('BAD_USER_INPUT');
+    expect(prod.message).not.toMatch(/Did you mean|PROPERTY_MANAGEMENT/);
+  });
 });
