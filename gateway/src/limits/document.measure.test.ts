@@ -53,6 +53,11 @@ describe('measureDocument', () => {
     expect(measureDocument(schema, doc, undefined, { n: 5 })).toBe(measureDocument(schema, doc, undefined, { n: 5 }));
   });
 
+  it('does not count introspection written in a fragment on the root type', () => {
+    const q = '{ ...I communities { id } } fragment I on Query { __schema { types { name fields { name } } } }';
+    expect(measureDocument(schema, parse(q)).cost).toBe(1 + 10);
+  });
+
   it('computes once per document and operation', () => {
     const doc = parse('query A { communities { id } } query B { communities { grids { id } } }');
     const a = measureDocument(schema, doc, 'A');

@@ -121,7 +121,10 @@ export function measureOperationFigures(
     const frag = fragments.get(name);
     if (!frag || inProgress.has(name)) return NONE; // unknown or cyclic: validation refuses it anyway
     inProgress.add(name);
-    const inner = walk(frag.selectionSet, schema.getType(frag.typeCondition.name.value) as GraphQLOutputType, false);
+    // A fragment on the root type sits at the root (no field returns Query here): its
+    // introspection fields are free as they are written inline.
+    const on = frag.typeCondition.name.value;
+    const inner = walk(frag.selectionSet, schema.getType(on) as GraphQLOutputType, on === root.name);
     inProgress.delete(name);
     const figures = { ...inner, directives: inner.directives + countDirectives(frag.directives) };
     memo.set(name, figures);
