@@ -19,7 +19,10 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway';
 import { exportRoutes } from './export/export.routes';
 import { queryLimitsPlugin } from './limits/query-limits.plugin';
-import type { QueryLimits } from './limits/query-cost';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-cost';
+import { LimitsGuard } from './limits/limits.guard';
+import { LimitedApolloServer } from './limits/limited-apollo.server';
+import { hideSuggestionsPlugin } from './errors/suggestions.plugin';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
 import { fullSchemaIntrospectionPlugin } from './subscriptions/introspection.plugin';
@@ -56,7 +59,7 @@ export interface GatewayDeps {
   routes?: Record<string, Route>;
   /** Identical subgraph reads in flight share one call. Default true. */
   shareInflight?: boolean;
-  /** Depth, alias and cost limits; defaults in limits/query-cost.ts. */
+  /** Document bytes and tokens, depth, alias, directive and cost limits; defaults in limits/query-cost.ts. */
   limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
   readyTimeoutMs?: number;
@@ -143,21 +146,35 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     loaded.api = apiSchema;
     loaded.full = subscriptionSchema(apiSchema);
   });
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: !production,
-    includeStacktraceInErrorResponses: !production,
-    formatError: (formatted) => formatClientError(formatted),
-    plugins: [
-      inputGuardPlugin(),
-      queryLimitsPlugin(deps.limits) as ApolloServerPlugin<GatewayContext>,
-      errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
-      requestLoggingPlugin(log),
-      supportRateLimitPlugin(deps.screen?.rateLimit),
-      fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
-      ...(deps.plugins ?? []),
-    ],
-  });
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
+  const formatError = (formatted: Parameters<typeof formatClientError>[0]) => formatClientError(formatted);
+  const apollo = new LimitedApolloServer<GatewayContext>(
+    {
+      gateway,
+      introspection: !production,
+      includeStacktraceInErrorResponses: !production,
+      // "Did you mean …?" in validation errors would hand out the schema that introspection hides.
+      hideSchemaDetailsFromClientErrors: production,
+      formatError,
+      plugins: [
+        inputGuardPlugin(),
+        queryLimitsPlugin(limits) as ApolloServerPlugin<GatewayContext>,
+        errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
+        requestLoggingPlugin(log),
+        supportRateLimitPlugin(deps.screen?.rateLimit),
+        fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
+        // After validation too: variable coercion errors name the enum values otherwise.
+        ...(production ? [hideSuggestionsPlugin() as ApolloServerPlugin<GatewayContext>] : []),
+        ...(deps.plugins ?? []),
+      ],
+    },
+    {
+      // Judges the limits on each HTTP request before Apollo parses and validates it.
+      guard: new LimitsGuard(limits, () => loaded.api),
+      formatError,
+      onRefused: (err) => log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing'),
+    },
+  );
   await apollo.start();
 
   const readyTimeoutMs = deps.readyTimeoutMs ?? 2000;

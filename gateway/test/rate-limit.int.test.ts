@@ -71,3 +71,56 @@ it('holds 30 support calls a minute per resident across two gateways on one Redi
   });
   expect(res.status).toBe(200);
 });
+
+describe('counts the calls that execute, however the document wraps them', () => {
+  let issueId: string;
+
+  beforeAll(async () => {
+    const admin = await stack.as(['ADMIN']);
+    const communityId = ok<any>(await stack.request('mutation { createCommunity(input: { name: "包装社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity
+      .id;
+    const raiser = await stack.as(['RESIDENT']);
+    issueId = ok<any>(
+      await stack.request(
+        'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }',
+        { i: { communityId, title: '路灯不亮', description: '北门路灯不亮', category: 'PUBLIC_FACILITIES' } },
+        raiser,
+      ),
+    ).raiseIssue.id;
+  });
+
+  const send = (token: string, query: string, variables: Record<string, unknown>) =>
+    fetch(`http://127.0.0.1:${gateways[0]!.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+
+  // Each of these went through uncounted (40 of 40) while only literal root fields were counted.
+  it.each([
+    ['an inline fragment', 'mutation($i: ID!) { ... on Mutation { supportIssue(issueId: $i) { id } } }'],
+    ['a named fragment', 'mutation($i: ID!) { ...S } fragment S on Mutation { supportIssue(issueId: $i) { id } }'],
+    ['@include(if: $yes)', 'mutation($i: ID!, $yes: Boolean!) { ... @include(if: $yes) { supportIssue(issueId: $i) { id } } }'],
+    ['@skip(if: false)', 'mutation($i: ID!) { ... @skip(if: false) { s: supportIssue(issueId: $i) { id } } }'],
+    ['an alias inside a fragment', 'mutation($i: ID!) { ...S } fragment S on Mutation { a: supportIssue(issueId: $i) @include(if: true) { id } }'],
+  ])('through %s: the 31st call is RATE_LIMITED (429)', async (_wrapper, query) => {
+    const resident = await stack.as(['RESIDENT']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await send(resident, query, { i: issueId, yes: true })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+
+  it('does not count a call @skip(if: true) leaves out', async () => {
+    const resident = await stack.as(['RESIDENT']);
+    const skipped = 'mutation($i: ID!) { supportIssue(issueId: $i) @skip(if: true) { id } }';
+    for (let i = 0; i < 40; i++) expect((await send(resident, skipped, { i: issueId })).status).not.toBe(429);
+    const plain = 'mutation($i: ID!) { supportIssue(issueId: $i) { id } }';
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await send(resident, plain, { i: issueId })).status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const refused = await send(resident, plain, { i: issueId });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as any).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+  });
+});

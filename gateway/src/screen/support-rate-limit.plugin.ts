@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { collectFields } from 'graphql/execution/collectFields';
+import { getVariableValues } from 'graphql/execution/values';
 import { RateLimitedError } from '@plaza/shared';
 import type { GatewayContext } from '../gateway';
 import { MemoryLimiter } from '../rate-limit/memory.limiter';
@@ -13,11 +15,32 @@ export interface SupportRateLimitOptions extends RateLimitOptions {
   limiter?: RateLimiter;
 }
 
-/** How many rate-limited root fields (aliases included) a mutation selects. */
-export function rateLimitedCalls(operation: OperationDefinitionNode | undefined): number {
-  if (!operation || operation.operation !== 'mutation') return 0;
+/**
+ * How many rate-limited root fields a mutation will execute: the root fields as execution
+ * collects them — through inline and named fragments, with `@skip` / `@include` decided by the
+ * request's coerced variables, one per response key (aliases count apart; a field repeated
+ * under one key runs once). Counting only the literal root selections let
+ * `... on Mutation { supportIssue }` or `supportIssue @include(if: true)` through uncounted.
+ * Variables that do not coerce execute nothing, so they count nothing.
+ */
+export function rateLimitedCalls(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode | undefined,
+  variables: Record<string, unknown> = {},
+): number {
+  const mutationType = schema.getMutationType();
+  if (!operation || operation.operation !== 'mutation' || !mutationType) return 0;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  if (!coerced.coerced) return 0;
+  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   const fields: readonly string[] = RATE_LIMITED_FIELDS;
-  return operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && fields.includes(s.name.value)).length;
+  let calls = 0;
+  for (const nodes of collectFields(schema, fragments, coerced.coerced, mutationType, operation.selectionSet).values()) {
+    if (fields.includes(nodes[0]!.name.value)) calls++;
+  }
+  return calls;
 }
 
 /**
@@ -31,10 +54,11 @@ export function supportRateLimitPlugin(o: SupportRateLimitOptions = {}): ApolloS
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, contextValue }) {
-          const calls = rateLimitedCalls(operation);
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           const who = contextValue.viewer.id;
-          if (!calls || !who) return;
+          if (!who || operation?.operation !== 'mutation') return;
+          const calls = rateLimitedCalls(schema, document, operation, request.variables ?? {});
+          if (!calls) return;
           const retryAfter = await limiter.take(who, calls);
           if (retryAfter) {
             const err = new RateLimitedError(retryAfter);

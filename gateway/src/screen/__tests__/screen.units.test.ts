@@ -1,17 +1,40 @@
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { rateLimitedCalls } from '../support-rate-limit.plugin';
 import { parseEnv } from '@plaza/shared';
 import { gatewayEnvSchema } from '../../env';
 import { explorerRoutes } from '../../explorer/explorer.routes';
 import { jsonForScript } from '../screen.assets';
 
-const op = (src: string) => parse(src).definitions[0] as OperationDefinitionNode;
+const schema = buildSchema(`
+  enum Stance { FOR AGAINST ABSTAIN }
+  type Issue { id: ID! }
+  type Plan { id: ID! }
+  type Query { issue(id: ID!): Issue }
+  type Mutation { supportIssue(issueId: ID!): Issue! withdrawSupport(issueId: ID!): Issue! votePlan(planId: ID!, stance: Stance!): Plan! raiseIssue(title: String): Issue! }
+`);
+const calls = (src: string, variables: Record<string, unknown> = {}) => {
+  const document = parse(src);
+  return rateLimitedCalls(schema, document, document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode, variables);
+};
 
 describe('rateLimitedCalls', () => {
   it('counts every aliased call of a rate-limited root field, and nothing else', () => {
-    expect(rateLimitedCalls(op('mutation { a: supportIssue(issueId: "1") { id } b: supportIssue(issueId: "2") { id } votePlan(planId: "p", stance: FOR) { id } }'))).toBe(3);
-    expect(rateLimitedCalls(op('mutation { raiseIssue(input: {}) { id } }'))).toBe(0);
-    expect(rateLimitedCalls(op('{ supportIssue }'))).toBe(0);
+    expect(calls('mutation { a: supportIssue(issueId: "1") { id } b: supportIssue(issueId: "2") { id } votePlan(planId: "p", stance: FOR) { id } }')).toBe(3);
+    expect(calls('mutation { raiseIssue(title: "x") { id } }')).toBe(0);
+    expect(calls('{ issue(id: "1") { id } }')).toBe(0);
+  });
+
+  it('counts the calls execution runs: through fragments, with @skip/@include decided by the variables', () => {
+    expect(calls('mutation { ... on Mutation { supportIssue(issueId: "1") { id } } }')).toBe(1);
+    expect(calls('mutation { ...F } fragment F on Mutation { a: supportIssue(issueId: "1") { id } b: withdrawSupport(issueId: "1") { id } }')).toBe(2);
+    expect(calls('mutation($yes: Boolean!) { supportIssue(issueId: "1") @include(if: $yes) { id } }', { yes: true })).toBe(1);
+    expect(calls('mutation($yes: Boolean!) { supportIssue(issueId: "1") @include(if: $yes) { id } }', { yes: false })).toBe(0);
+    expect(calls('mutation { supportIssue(issueId: "1") @skip(if: false) { id } }')).toBe(1);
+    expect(calls('mutation { supportIssue(issueId: "1") @skip(if: true) { id } }')).toBe(0);
+    // One response key runs once, however often it is written.
+    expect(calls('mutation { supportIssue(issueId: "1") { id } ... on Mutation { supportIssue(issueId: "1") { id } } }')).toBe(1);
+    // Variables that do not coerce execute nothing.
+    expect(calls('mutation($yes: Boolean!) { supportIssue(issueId: "1") @include(if: $yes) { id } }', { yes: 'maybe' })).toBe(0);
   });
 });
 

@@ -1,0 +1,266 @@
+import { request as httpRequest } from 'node:http';
+import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema } from 'graphql';
+import { Client } from 'pg';
+import WebSocket from 'ws';
+import { Random } from '@plaza/shared/demo';
+import { signToken } from '@plaza/shared';
+import { startProcessStack, type ProcessStack } from '../process-stack';
+import { httpCase, wsMessages, type HttpCase, type Ids } from './fuzz.cases';
+
+/**
+ * The hostile suite of issue 11: a seeded fuzzer against the real system in separate processes
+ * (three subgraphs, the gateway, PostgreSQL, Redis). FUZZ_SEED and FUZZ_CASES override the seed
+ * and the number of HTTP cases (default 10,000); a failure names its seed and case index.
+ * While it runs, a canary subscriber must keep receiving; afterwards every process must be
+ * alive and ready, nothing logged as an unhandled rejection, and the gateway's heap back near
+ * where it started once the sockets are gone.
+ */
+
+const SEED = Number(process.env.FUZZ_SEED || 20261204);
+const CASES = Number(process.env.FUZZ_CASES || 10_000);
+const WS_SOCKETS = 60;
+const WS_MESSAGES_PER_SOCKET = 40;
+const CONCURRENCY = 8;
+// What must never reach a client: SQL, driver messages, a subgraph's raw reply, stack frames, paths.
+const LEAK = /invalid input syntax|invalid byte sequence|syntax error at or near|relation "|column "|duplicate key|violates|QueryFailedError|TypeError|ReferenceError|\bat [\w.<>]+ \(|node_modules|\/work\/|\/dist\/|400: Bad Request|fetch failed|ECONNREFUSED/;
+
+jest.setTimeout(600_000);
+
+interface Outcome {
+  c: HttpCase;
+  index: number;
+  status: number;
+  codes: string[];
+  ms: number;
+  problem?: string;
+}
+
+let stack: ProcessStack;
+let schema: GraphQLSchema;
+let ids: Ids;
+const tokens: Record<string, string> = {};
+const outcomes: Outcome[] = [];
+const figures: Record<string, unknown> = {};
+
+function send(c: HttpCase): Promise<{ status: number; text: string }> {
+  const u = new URL(stack.url);
+  const headers: Record<string, string | number> = { ...c.headers };
+  if (c.as !== 'anonymous') headers.authorization = `Bearer ${tokens[c.as]}`;
+  const body = c.body === undefined ? undefined : Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body);
+  if (body) headers['content-length'] = body.length;
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path: `${u.pathname}${c.search ?? ''}`, method: c.method, headers, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (b: Buffer) => chunks.push(b));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => resolve({ status: -1, text: `response error ${e.message}` }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => resolve({ status: -1, text: `connection error ${e.message}` }));
+    req.end(body);
+  });
+}
+
+function judge(c: HttpCase, index: number, status: number, text: string, ms: number): Outcome {
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* judged below */
+  }
+  const codes: string[] = (json?.errors ?? []).map((e: any) => String(e?.extensions?.code ?? 'NO_CODE'));
+  let problem: string | undefined;
+  if (status === -1) problem = text;
+  else if (status >= 500 && status !== 503) problem = `HTTP ${status}`;
+  else if (codes.includes('INTERNAL_SERVER_ERROR')) problem = 'INTERNAL_SERVER_ERROR';
+  else if (codes.includes('NO_CODE')) problem = 'an error without extensions.code';
+  else if (LEAK.test(text)) problem = `leak: ${LEAK.exec(text)![0]}`;
+  else if (status !== 404 && status !== 405 && status !== 431 && !json) problem = 'not JSON';
+  return { c, index, status, codes, ms, problem, ...(problem ? { text: text.slice(0, 400) } : {}) } as Outcome;
+}
+
+async function heapAfterGc(): Promise<number> {
+  // Twice: a first collection can leave finalisable objects to the next.
+  await fetch(`${stack.origin}/metrics/subscriptions?gc=1`);
+  const res = await fetch(`${stack.origin}/metrics/subscriptions?gc=1`);
+  return ((await res.json()) as { heapUsedBytes: number }).heapUsedBytes;
+}
+
+/** A subscriber as a console would be: it must keep receiving while the fuzzer runs. */
+function canary(): Promise<{ received: () => number; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(stack.wsUrl, 'graphql-transport-ws');
+    let received = 0;
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data));
+      if (m.type === 'connection_ack') {
+        ws.send(JSON.stringify({ id: 'c', type: 'subscribe', payload: { query: 'subscription { issueEvents { cursor kind issue { title } } }' } }));
+        resolve({ received: () => received, close: () => ws.close() });
+      } else if (m.type === 'next' && m.id === 'c') received++;
+    });
+    ws.on('error', reject);
+  });
+}
+
+async function raiseIssue(title: string) {
+  const res = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.ADMIN}` },
+    body: JSON.stringify({
+      query: 'mutation($i: RaiseIssueInput!){ raiseIssue(input: $i){ id } }',
+      variables: { i: { communityId: ids.communities[0], title, description: '金丝雀', category: 'OTHER' } },
+    }),
+  });
+  const body = (await res.json()) as { data?: { raiseIssue?: { id: string } }; errors?: unknown };
+  if (!body.data?.raiseIssue) throw new Error(`raiseIssue failed: ${JSON.stringify(body)}`);
+}
+
+const until = async (check: () => boolean, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return check();
+};
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+beforeAll(async () => {
+  stack = await startProcessStack({ gatewayNodeArgs: ['--expose-gc'], env: { LOG_LEVEL: 'error' } });
+  const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: getIntrospectionQuery() }) });
+  schema = buildClientSchema(((await res.json()) as { data: any }).data);
+  const pg = new Client({ connectionString: stack.db.url });
+  await pg.connect();
+  const col = async (sql: string) => (await pg.query(sql)).rows.map((r) => String(Object.values(r)[0]));
+  ids = {
+    communities: await col('SELECT id FROM sessions.community ORDER BY id LIMIT 5'),
+    sessions: await col('SELECT id FROM sessions.session ORDER BY id LIMIT 5'),
+    issues: await col('SELECT id FROM issues.issue ORDER BY id LIMIT 10'),
+    plans: await col('SELECT id FROM issues.plan ORDER BY id LIMIT 5'),
+    teams: await col('SELECT id FROM volunteering.volunteer_team ORDER BY id LIMIT 5'),
+  };
+  await pg.end();
+  for (const role of ['RESIDENT', 'STAFF', 'ANALYST', 'ADMIN'] as const) tokens[role] = await stack.token(`fuzz-${role.toLowerCase()}`, [role], ids.communities.slice(0, 2));
+  tokens.forged = await signToken({ sub: 'forger', roles: ['ADMIN'] }, 'not-the-secret-0123456789abcdef0123');
+}, 180_000);
+
+afterAll(async () => {
+  const byStatus: Record<string, number> = {};
+  const byCode: Record<string, number> = {};
+  for (const o of outcomes) {
+    byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+    for (const c of o.codes.length ? o.codes : ['(data)']) byCode[c] = (byCode[c] ?? 0) + 1;
+  }
+  const bombs = outcomes.filter((o) => o.c.kind === 'bomb').map((o) => o.ms);
+  const lines = [
+    `hostile suite, seed ${SEED}: ${outcomes.length} HTTP cases, ${WS_SOCKETS * WS_MESSAGES_PER_SOCKET} WebSocket messages on ${WS_SOCKETS} sockets`,
+    `  by status: ${Object.entries(byStatus).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+    `  by code:   ${Object.entries(byCode).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+    `  bomb rejection under fuzz load (${bombs.length}): p50 ${pct(bombs, 50).toFixed(1)} ms, p99 ${pct(bombs, 99).toFixed(1)} ms, max ${pct(bombs, 100).toFixed(1)} ms`,
+    ...Object.entries(figures).map(([k, v]) => `  ${k}: ${typeof v === 'number' ? v.toFixed(1) : String(v)}`),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  await stack?.stop();
+});
+
+describe('a seeded fuzzer against the real system', () => {
+  let watcher: Awaited<ReturnType<typeof canary>>;
+  let heapBefore = 0;
+
+  beforeAll(async () => {
+    watcher = await canary();
+    heapBefore = await heapAfterGc();
+    figures['gateway heap before, MB'] = heapBefore / 2 ** 20;
+  });
+
+  it(`${CASES} HTTP cases: no 5xx but 503, no INTERNAL_SERVER_ERROR, no internals in any body`, async () => {
+    const r = new Random(SEED);
+    const cases = Array.from({ length: CASES }, (_, i) => httpCase(i, r, schema, ids));
+    let next = 0;
+    let raised = 0;
+    const started = Date.now();
+    const worker = async () => {
+      while (next < cases.length) {
+        const index = next++;
+        const c = cases[index]!;
+        const t0 = performance.now();
+        const { status, text } = await send(c);
+        outcomes.push(judge(c, index, status, text, performance.now() - t0));
+        // Live traffic among the hostile: a real request raised now and then, for the canary.
+        if (index % 1000 === 999) await raiseIssue(`金丝雀 ${++raised}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    figures['HTTP cases per second'] = outcomes.length / ((Date.now() - started) / 1000);
+    // The canary kept receiving through the fuzz (one event per raise).
+    expect(await until(() => watcher.received() >= raised)).toBe(true);
+    const problems = outcomes.filter((o) => o.problem);
+    if (problems.length) {
+      const sample = problems.slice(0, 15).map((o) => `#${o.index} [${o.c.kind}: ${o.c.label}] ${o.problem} ${(o as any).text ?? ''}`);
+      throw new Error(`${problems.length} of ${outcomes.length} cases misbehaved (seed ${SEED}):\n${sample.join('\n')}`);
+    }
+  });
+
+  it('bombs are refused in p99 < 50 ms under the fuzz load', () => {
+    const bombs = outcomes.filter((o) => o.c.kind === 'bomb');
+    expect(bombs.length).toBeGreaterThan(100);
+    for (const b of bombs) expect(b.status).toBe(400);
+    expect(pct(bombs.map((b) => b.ms), 99)).toBeLessThan(50);
+  });
+
+  it('hostile WebSocket clients hurt nobody else', async () => {
+    const r = new Random(SEED + 1);
+    const before = watcher.received();
+    let closedBadly = 0;
+    const sockets = Array.from({ length: WS_SOCKETS }, (_, s) =>
+      new Promise<void>((resolve) => {
+        const ws = new WebSocket(stack.wsUrl, s % 10 === 9 ? 'not-a-protocol' : 'graphql-transport-ws');
+        const messages = wsMessages(r, schema, ids, WS_MESSAGES_PER_SOCKET);
+        ws.on('open', () => {
+          if (s % 7 === 3) {
+            ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.forged}` } }));
+          } else if (s % 7 !== 5) {
+            ws.send(JSON.stringify({ type: 'connection_init', payload: s % 2 ? { authorization: `Bearer ${tokens.RESIDENT}` } : {} }));
+          }
+          for (const m of messages) if (ws.readyState === WebSocket.OPEN) ws.send(m);
+          // Some leave abruptly, some stop reading, some say goodbye.
+          setTimeout(() => (s % 3 === 0 ? ws.terminate() : s % 3 === 1 ? (ws as any)._socket?.pause() : ws.close()), 500 + (s % 5) * 100);
+          setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, 2500);
+        });
+        ws.on('close', (code) => {
+          if (code === 1006 || code === 1011) closedBadly++;
+          resolve();
+        });
+        ws.on('error', () => resolve());
+      }),
+    );
+    await raiseIssue('金丝雀 ws');
+    await Promise.all(sockets);
+    figures['sockets the server closed with 1011'] = closedBadly;
+    expect(await until(() => watcher.received() > before)).toBe(true);
+  });
+
+  it('afterwards: every process alive and ready, no fault logged, the heap back near its start', async () => {
+    const before = watcher.received();
+    await raiseIssue('金丝雀 after');
+    expect(await until(() => watcher.received() > before)).toBe(true);
+    watcher.close();
+    for (const p of stack.procs) expect({ process: p.label, alive: p.alive, faults: p.faults().slice(0, 3) }).toEqual({ process: p.label, alive: true, faults: [] });
+    const ready = await fetch(`${stack.origin}/ready`);
+    expect(ready.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1000));
+    const heapAfter = await heapAfterGc();
+    figures['gateway heap after, MB'] = heapAfter / 2 ** 20;
+    // Caches are bounded by bytes: what one client's documents and variables leave behind is not.
+    expect(heapAfter - heapBefore).toBeLessThan(48 * 2 ** 20);
+  });
+});
