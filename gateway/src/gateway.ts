@@ -57,6 +57,8 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl: o.supergraphSdl,
     logger: o.log,
+    // Query plans by approximate bytes (default 30 MiB); a plan per distinct document is kept.
+    experimental_approximateQueryPlanStoreMiB: 8,
     buildService: ({ name, url }) => {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);

@@ -14,7 +14,8 @@ import {
   type PubSub,
   type Route,
 } from '@plaza/shared';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { ApolloGateway } from '@apollo/gateway';
 import { createGateway, readSupergraph, type GatewayContext } from './gateway';
 import { exportRoutes } from './export/export.routes';
@@ -31,6 +32,13 @@ import { supportRateLimitPlugin, type SupportRateLimitOptions } from './screen/s
 import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.routes';
 import { inputGuardPlugin } from './inputs/input-guard.plugin';
 import { hardenScalars } from './inputs/strict-scalars';
+import { checkPersistedQuery } from './inputs/persisted-query.check';
+
+/**
+ * Byte budgets of Apollo's per-document caches at the gateway (its defaults are 30 MiB each,
+ * measured as JSON, which the heap multiplies several times). Query plans: gateway.ts.
+ */
+export const CACHE_BYTES = { documents: 8 * 2 ** 20, persistedQueries: 4 * 2 ** 20 } as const;
 
 /** Live updates (issue 4): graphql-ws on the same port and path as HTTP, fed by the bus. */
 export interface GatewaySubscriptionOptions {
@@ -156,6 +164,10 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       // "Did you mean …?" in validation errors would hand out the schema that introspection hides.
       hideSchemaDetailsFromClientErrors: production,
       formatError,
+      // Bounded by (approximate) bytes, smaller than Apollo's 30 MiB defaults: every anonymous
+      // phone may send documents, and what they leave behind must not grow the heap for long.
+      documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: CACHE_BYTES.documents }),
+      persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: CACHE_BYTES.persistedQueries }) },
       plugins: [
         inputGuardPlugin(),
         queryLimitsPlugin(limits) as ApolloServerPlugin<GatewayContext>,
@@ -171,6 +183,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     {
       // Judges the limits on each HTTP request before Apollo parses and validates it.
       guard: new LimitsGuard(limits, () => loaded.api),
+      prechecks: [checkPersistedQuery],
       formatError,
       onRefused: (err) => log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing'),
     },

@@ -62,7 +62,15 @@ export function inputGuardPlugin(): ApolloServerPlugin<BaseContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, schema }) {
-          const op = operation as OperationDefinitionNode;
+          const op = operation as OperationDefinitionNode | undefined;
+          // Apollo would hand the gateway a request without an operation and answer a 500.
+          if (!op) {
+            const name = request.operationName;
+            throw new BadRequestError(
+              name ? `没有名为 ${JSON.stringify(name)} 的操作 (unknown operation named ${JSON.stringify(name)})` : '文档含多个操作时须提供 operationName (operationName is required when the document has several operations)',
+              { http },
+            );
+          }
           if (op.operation === 'subscription') {
             throw new BadRequestError('订阅请使用 WebSocket (subscriptions are served over graphql-ws — protocol graphql-transport-ws — at ws://<host>/graphql, not over HTTP POST)', { http });
           }

@@ -4,6 +4,8 @@ import type { LimitsGuard } from './limits.guard';
 
 export interface LimitedApolloServerOptions {
   guard: LimitsGuard;
+  /** Other checks of the raw request that Apollo would answer without a code (first refusal wins). */
+  prechecks?: ((req: HTTPGraphQLRequest) => GraphQLError | null)[];
   /** Shapes a refusal as the server's formatError would. */
   formatError: (formatted: { message: string; extensions?: Record<string, unknown> }) => unknown;
   /** Told of each refusal, e.g. to log it (the refused request reaches no Apollo plugin). */
@@ -27,7 +29,9 @@ export class LimitedApolloServer<C extends BaseContext> extends ApolloServer<C> 
     httpGraphQLRequest: HTTPGraphQLRequest;
     context: () => Promise<C>;
   }): Promise<HTTPGraphQLResponse> {
-    const refused = this.limited.guard.check(args.httpGraphQLRequest);
+    let refused: GraphQLError | null = null;
+    for (const check of this.limited.prechecks ?? []) if ((refused = check(args.httpGraphQLRequest))) break;
+    refused ??= this.limited.guard.check(args.httpGraphQLRequest);
     if (!refused) return super.executeHTTPGraphQLRequest(args);
     this.limited.onRefused?.(refused);
     const { http, ...extensions } = refused.extensions as { http?: { status?: number } } & Record<string, unknown>;

@@ -202,8 +202,12 @@ describe('a seeded fuzzer against the real system', () => {
     expect(await until(() => watcher.received() >= raised)).toBe(true);
     const problems = outcomes.filter((o) => o.problem);
     if (problems.length) {
-      const sample = problems.slice(0, 15).map((o) => `#${o.index} [${o.c.kind}: ${o.c.label}] ${o.problem} ${(o as any).text ?? ''}`);
-      throw new Error(`${problems.length} of ${outcomes.length} cases misbehaved (seed ${SEED}):\n${sample.join('\n')}`);
+      const sample = problems
+        .slice(0, 15)
+        .map((o) => `#${o.index} [${o.c.kind}: ${o.c.label} as ${o.c.as}] ${o.problem} ${(o as any).text ?? ''}\n    sent: ${String(o.c.body ?? o.c.search ?? '').slice(0, 300)}`);
+      // What the processes logged about them (errors are logged with the request id, never sent).
+      const logged = stack.procs.flatMap((p) => p.lines.filter((l) => /"level":(50|60)/.test(l)).slice(0, 8).map((l) => `${p.label}: ${l.slice(0, 600)}`));
+      throw new Error(`${problems.length} of ${outcomes.length} cases misbehaved (seed ${SEED}):\n${sample.join('\n')}\n\nlogged:\n${logged.join('\n')}`);
     }
   });
 
