@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   closeServer,
@@ -191,6 +192,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   await apollo.start();
 
   const readyTimeoutMs = deps.readyTimeoutMs ?? 2000;
+  // How long the event loop was held, the figure every client's latency rides on; ?reset=1 starts anew.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
   const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0 };
   const server = createHttpServer<GatewayContext>({
@@ -221,7 +225,12 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         const gc = (globalThis as { gc?: () => void }).gc;
         if (url.searchParams.get('gc') === '1' && gc) gc();
         const memory = process.memoryUsage();
+        // The histogram counts from each 10 ms tick: what is over it is the delay.
+        const over = (ns: number) => Math.max(0, ns / 1e6 - 10);
+        const eventLoopDelayMs = { p50: over(loopDelay.percentile(50)), p99: over(loopDelay.percentile(99)), max: over(loopDelay.max) };
+        if (url.searchParams.get('reset') === '1') loopDelay.reset();
         sendJson(res, 200, {
+          eventLoopDelayMs,
           enabled: !!subscriptions,
           ...(subscriptions?.counters ?? emptyCounters),
           ...(subscriptions ? { latency: subscriptions.latency() } : {}),
@@ -269,6 +278,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       await subscriptions?.close();
       await closeServer(server);
       await apollo.stop();
+      loopDelay.disable();
     },
   };
 }
