@@ -173,6 +173,8 @@ describe('a community screen, all evening, unattended', () => {
     const plan = screen.locator(`.plan[data-plan-id="${timed}"]`);
     await screen.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3', `.plan[data-plan-id="${timed}"] .votes-cast`, { timeout: 3000 });
     expect(await plan.locator('.bar.for .bar-count').textContent()).toBe('2');
+    // Both plans fit whole on a 1600×900 screen (a plan that does not is hidden and counted, never cut).
+    expect(await screen.locator('.plan:visible').count()).toBe(2);
     expect(await plan.locator('.plan-status').textContent()).toMatch(/^表决中 · 剩 00:00:0\d$/);
 
     // A second screen switched on mid-vote is right at once.

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { el } from './api';
+import { fitChildren } from './screen.fit';
 import { countdown, formatWhen } from './screen.format';
 import type { IssueView, LedgerView, LoopResults, SessionView } from './screen.queries';
 import { CATEGORY_LABELS, label, OUTCOME_LABELS } from './labels';
@@ -113,4 +114,10 @@ export function renderLoop(loop: LoopResults, month: { issuesResolved: number; s
         )
       : [el('li', { class: 'empty' }, '暂无进行中的整改事项')]),
   );
+}
+
+/** After the view is shown (measuring needs layout): hide what does not fit whole. */
+export function fitLoop() {
+  fitChildren($('resolved'), '项已解决');
+  fitChildren($('ledger'), '项整改');
 }

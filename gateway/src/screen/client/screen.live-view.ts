@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { el } from './api';
+import { fitChildren } from './screen.fit';
 import { countdown, voteResult } from './screen.format';
 import type { IssueView, PlanView, SessionView } from './screen.queries';
 import { CATEGORY_LABELS, ISSUE_STATUS_LABELS, label, PLAN_STATUS_LABELS, SESSION_STATUS_LABELS } from './labels';
@@ -28,7 +29,7 @@ function renderHero(session: SessionView) {
   );
 }
 
-/** Votes still open first, then closed but undecided, then decided; four fit the side panel. */
+/** Votes still open first, then closed but undecided, then decided (what does not fit is counted). */
 function planOrder(p: PlanView): number {
   if (p.status === 'OPEN') return p.voteOpen ? 0 : 1;
   return p.status === 'ADOPTED' ? 2 : 3;
@@ -45,24 +46,30 @@ export function planState(p: PlanView, now: number): string {
 
 function renderPlan(p: PlanView, issue: IssueView, now: number) {
   const total = p.votesFor + p.votesAgainst + p.votesAbstain;
-  const bar = (cls: string, name: string, n: number) =>
-    el(
-      'div',
-      { class: `bar ${cls}` },
-      el('span', { class: 'bar-label' }, name),
-      el('span', { class: 'bar-track', 'aria-hidden': 'true' }, el('span', { class: 'bar-fill', style: `width:${total ? (100 * n) / total : 0}%` })),
-      el('b', { class: 'bar-count' }, String(n)),
-    );
+  const share = (n: number) => `width:${total ? (100 * n) / total : 0}%`;
+  const count = (cls: string, name: string, n: number) => el('span', { class: `bar ${cls}` }, el('span', { class: 'bar-label' }, name), el('b', { class: 'bar-count' }, String(n)));
   const open = p.status === 'OPEN' && p.voteOpen;
+  // Compact: one stacked bar and one line of counts, so two or three plans fit above the QR code.
   return el(
     'div',
     { class: `plan${open ? ' voting' : ' closed'}`, 'data-plan-id': p.id, 'data-vote-open': String(open) },
     el('div', { class: 'plan-head' }, el('span', { class: 'plan-summary' }, p.summary), el('span', { class: 'plan-status', 'data-plan-id': p.id }, planState(p, now))),
     el('div', { class: 'plan-issue' }, `诉求：${issue.title}`),
-    bar('for', '赞成', p.votesFor),
-    bar('against', '反对', p.votesAgainst),
-    bar('abstain', '弃权', p.votesAbstain),
-    el('div', { class: 'plan-turnout' }, '已有 ', el('b', { class: 'votes-cast' }, String(p.votesCast ?? total)), ' 位居民参与表决'),
+    el(
+      'div',
+      { class: 'stack', 'aria-hidden': 'true' },
+      el('span', { class: 'seg for', style: share(p.votesFor) }),
+      el('span', { class: 'seg against', style: share(p.votesAgainst) }),
+      el('span', { class: 'seg abstain', style: share(p.votesAbstain) }),
+    ),
+    el(
+      'div',
+      { class: 'tally' },
+      count('for', '赞成', p.votesFor),
+      count('against', '反对', p.votesAgainst),
+      count('abstain', '弃权', p.votesAbstain),
+      el('span', { class: 'plan-turnout' }, el('b', { class: 'votes-cast' }, String(p.votesCast ?? total)), ' 人参与'),
+    ),
   );
 }
 
@@ -85,12 +92,13 @@ export function renderLive(session: SessionView, issues: Map<string, IssueView>,
       : [el('li', { class: 'empty' }, '暂无诉求 · 扫码或现场登记提出您的诉求')]),
   );
   fresh.clear();
+  fitChildren($('issues'), '条诉求');
 
   const plans = list
     .flatMap((i) => (i.plans ?? []).map((p) => ({ p, issue: i })))
-    .sort((a, b) => planOrder(a.p) - planOrder(b.p))
-    .slice(0, 4);
+    .sort((a, b) => planOrder(a.p) - planOrder(b.p));
   $('plans').replaceChildren(...(plans.length ? plans.map(({ p, issue }) => renderPlan(p, issue, now)) : [el('div', { class: 'empty' }, '暂无表决中的方案')]));
+  fitChildren($('plans'), '项方案');
   const qr = $('qr') as HTMLImageElement;
   const src = `/screen/qr.svg?session=${encodeURIComponent(session.id)}`;
   if (qr.getAttribute('src') !== src) qr.setAttribute('src', src);

@@ -2,7 +2,7 @@
 import { gql, GraphQLRequestError, tokenFromHash } from './api';
 import { startLive, type LiveState } from './live';
 import { formatClock, pickSession, shanghaiMonthStart, shanghaiToday, type Pick } from './screen.format';
-import { renderEveningHero, renderLoop, tickEvening, type EveningHero } from './screen.evening-view';
+import { fitLoop, renderEveningHero, renderLoop, tickEvening, type EveningHero } from './screen.evening-view';
 import { renderLive, tickLive } from './screen.live-view';
 import { ISSUE, LOOP, PICK, PLAN, SESSION, SESSION_ISSUES, SESSION_ONE, SESSION_PLANS, type CommunityPick, type IssueView, type LoopResults, type PlanView, type SessionView } from './screen.queries';
 
@@ -69,6 +69,7 @@ function renderAll() {
   const now = Date.now();
   if (view === 'live' && session) renderLive(session, issues, fresh, now);
   if (view === 'evening' && hero) renderEveningHero(hero, now);
+  if (view === 'evening') fitLoop();
 }
 
 function setCommunity(c: { name: string; subdistrict: string }) {
