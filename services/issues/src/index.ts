@@ -10,6 +10,7 @@ export { createServer, type IssuesDeps } from './server';
 export { createIssuesDataSource, SCHEMA } from './data-source';
 export { buildIssuesSchema } from './schema';
 export { seedDemo } from './seed/demo.seed';
+export { seedTonight } from './seed/tonight.seed';
 export { startOverdueJob, sweepOverdue, type OverdueJob, type OverdueJobOptions } from './overdue/overdue.job';
 export { startVoteCloseJob, sweepDueVotes, type VoteCloseJob, type VoteCloseJobOptions } from './votes/vote-close.job';
 
