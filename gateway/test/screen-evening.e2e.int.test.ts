@@ -147,6 +147,7 @@ describe('a community screen, all evening, unattended', () => {
     expect(await screen.textContent('#evening-title')).toBe('十二月广场夜话');
     expect(await screen.textContent('#evening-hero')).toContain('宋城美域中心广场');
     expect(await screen.textContent('#evening-hero')).toContain('赵书记');
+    expect(await screen.textContent('.evening-meta')).toMatch(/时间 \d+月\d+日 周. \d\d:\d\d/);
     expect(await screen.textContent('#countdown')).toMatch(/^02:0[45]:\d\d$/);
     await stillSamePage();
     await expectAccessible(screen);
@@ -231,6 +232,7 @@ describe('states that are not the evening\'s', () => {
     await page.goto(`${origin()}/screen?community=${communityId}`);
     await page.locator('body[data-view="offline"]').waitFor({ timeout: 10_000 });
     expect(await page.textContent('#notice-title')).toBe('暂时连不上服务器');
+    expect(await page.textContent('#status-label')).toBe('重连中');
     await expectAccessible(page);
     await screenshot(page, 'offline');
     await page.unroute('**/graphql');

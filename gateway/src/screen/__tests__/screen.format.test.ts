@@ -1,4 +1,4 @@
-import { countdown, pickSession, shanghaiMonthStart, shanghaiToday, voteResult } from '../client/screen.format';
+import { countdown, formatWhen, pickSession, shanghaiMonthStart, shanghaiToday, voteResult } from '../client/screen.format';
 import { planState } from '../client/screen.live-view';
 
 const now = Date.parse('2026-12-04T12:00:00Z');
@@ -24,6 +24,9 @@ describe('screen formatting', () => {
     expect(countdown(new Date(now + (3 * 86400 + 4 * 3600 + 12 * 60 + 9) * 1000).toISOString(), now)).toBe('3 天 04:12:09');
     expect(countdown(new Date(now + 65_000).toISOString(), now)).toBe('00:01:05');
     expect(countdown(new Date(now).toISOString(), now)).toBeNull();
+  });
+  it('says when in Asia/Shanghai', () => {
+    expect(formatWhen('2026-12-04T11:30:00Z')).toBe('12月4日 周五 19:30');
   });
   it('months and days are Asia/Shanghai ones', () => {
     expect(shanghaiMonthStart(new Date('2026-11-30T17:00:00Z'))).toBe('2026-12-01'); // already 1 December in Jiaozhou

@@ -7,9 +7,9 @@ const TZ = 'Asia/Shanghai';
 
 /** 12月4日 周五 19:30 */
 export function formatWhen(iso: string): string {
-  const d = new Date(iso);
-  const day = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, month: 'numeric', day: 'numeric', weekday: 'short' }).format(d);
-  return `${day} ${formatClock(iso)}`;
+  const parts = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, month: 'numeric', day: 'numeric', weekday: 'short' }).formatToParts(new Date(iso));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('month')}月${get('day')}日 ${get('weekday')} ${formatClock(iso)}`;
 }
 
 /** 19:30 */

@@ -192,6 +192,7 @@ function failed(e: unknown) {
     // Keep what is on the screen, marked as not current; the light says 重连中.
     setState('reconnecting');
   } else {
+    setState('reconnecting');
     show('offline', { title: '暂时连不上服务器', text: '大屏会自动重试，恢复后立即显示，无需操作。' });
     console.warn('screen: load failed', e);
   }
