@@ -290,6 +290,12 @@ setInterval(() => {
 }, 1000);
 $('clock').textContent = formatClock(new Date());
 
+// Events drive every switch but the ones only the clock makes: a summary older than 12 hours
+// gives way to the next session, a planned session long overdue to the waiting view.
+setInterval(() => {
+  if (view === 'evening') void refresh();
+}, 5 * 60_000);
+
 if (!config.sessionId && !config.communityId) {
   show('setup', { title: '请指定要显示的社区', text: '在地址后加上 ?community=<社区编号>（或 ?session=<夜话编号>）。' });
 } else {
