@@ -184,6 +184,22 @@ describe('a community screen, all evening, unattended', () => {
     await late.waitForFunction((sel) => document.querySelector(sel)?.textContent === '3', `.plan[data-plan-id="${timed}"] .votes-cast`, { timeout: 5000 });
     await late.close();
 
+    // A busy plaza: more requests than the list can hold. The ones that do not fit whole are
+    // hidden and counted; no visible card runs past its panel (the plaza screen cannot scroll).
+    for (let n = 1; n <= 12; n++) await raise(`楼道照明第 ${n} 处不亮`, 'PUBLIC_FACILITIES', sessionId);
+    await screen.waitForFunction(() => document.getElementById('issue-count')?.textContent === '13', undefined, { timeout: 5000 });
+    expect(await screen.textContent('#issues .more')).toMatch(/^另有 \d+ 条诉求$/);
+    const overflow = await screen.evaluate(() =>
+      ['issues', 'plans'].flatMap((id) => {
+        const box = document.getElementById(id)!.getBoundingClientRect();
+        return Array.from(document.getElementById(id)!.children)
+          .filter((k) => !(k as HTMLElement).hidden)
+          .filter((k) => k.getBoundingClientRect().bottom > box.bottom + 0.5)
+          .map((k) => `${id}: ${k.textContent}`);
+      }),
+    );
+    expect(overflow).toEqual([]);
+
     await expectAccessible(screen);
     await screenshot(screen, 'live');
 
@@ -206,7 +222,7 @@ describe('a community screen, all evening, unattended', () => {
     await screen.locator('body[data-view="evening"] #evening-hero[data-kind="ended"]').waitFor({ timeout: 5000 });
     expect(await screen.textContent('#evening-title')).toBe('十二月广场夜话');
     const summary = await screen.locator('#summary .stat').allTextContents();
-    expect(summary).toEqual(['85人参与', '1条诉求', '0件现场解决', '0项方案通过']);
+    expect(summary).toEqual(['85人参与', '13条诉求', '0件现场解决', '0项方案通过']);
     expect(await screen.textContent('#evening-hero')).toContain('议定更换健身器材');
     await stillSamePage();
     await expectAccessible(screen);

@@ -21,7 +21,8 @@ export function fitChildren(box: HTMLElement, noun: string) {
       k.hidden = true;
       hidden++;
     }
-  const note = el('div', { class: 'more' }, '');
+  // Inside a list the note is a list item too (an <ol> may hold only <li>).
+  const note = box.tagName === 'OL' || box.tagName === 'UL' ? el('li', { class: 'more' }) : el('div', { class: 'more' });
   box.append(note);
   const say = () => (note.textContent = `另有 ${hidden} ${noun}`);
   say();
