@@ -256,6 +256,23 @@ describe('states that are not the evening\'s', () => {
     await page.close();
   });
 
+  it('queries failing while the screen shows data: keeps it, lights 重连中 with a banner, and comes back by itself', async () => {
+    const page = await newPage();
+    await page.goto(`${origin()}/screen?community=${communityId}`);
+    await page.locator('#status[data-state="live"]').waitFor({ timeout: 10_000 });
+    const title = await page.textContent('#evening-title');
+    await page.route('**/graphql', (r) => r.abort('connectionrefused')); // HTTP only: the socket stays up
+    await raise('小区门口积水', 'ENVIRONMENT_SANITATION'); // an event: the waiting view reloads its results
+    await page.locator('#status[data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+    expect(await page.textContent('#banner')).toMatch(/^连接中断，正在自动重连 · 显示的是 \d\d:\d\d 的内容$/);
+    expect(await page.textContent('#evening-title')).toBe(title);
+    await screenshot(page, 'stale');
+    await page.unroute('**/graphql');
+    await page.locator('#status[data-state="live"]').waitFor({ timeout: 10_000 });
+    expect(await page.isHidden('#banner')).toBe(true);
+    await page.close();
+  });
+
   it('no ?community= or ?session=: a setup view', async () => {
     const page = await newPage();
     await page.goto(`${origin()}/screen`);

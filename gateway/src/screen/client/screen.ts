@@ -37,6 +37,7 @@ let loadedAt = new Date();
 const issues = new Map<string, IssueView>();
 const fresh = new Set<string>();
 let live: { stop(): void } | null = null;
+let socket: LiveState = 'connecting'; // the socket's own state; a failed page query overrides the light until the next success
 
 // ---------------------------------------------------------------- views
 
@@ -172,7 +173,10 @@ function refresh(): Promise<void> {
   if (retry) clearTimeout(retry);
   retry = null;
   running = load()
-    .then(() => ensureLive())
+    .then(() => {
+      if (live) setState(socket);
+      ensureLive();
+    })
     .catch((e: unknown) => failed(e))
     .finally(() => {
       running = null;
@@ -234,7 +238,10 @@ function ensureLive() {
   if (live || !communityId) return;
   live = startLive({
     token,
-    onState: setState,
+    onState: (state) => {
+      socket = state;
+      setState(state);
+    },
     // Subscribed first, then (re)loaded: anything that happened before, between or during is
     // shown, and a screen that connects mid-vote has the current tallies at once (the tally
     // events that follow carry whole plans, so applying them over the query cannot go back).
