@@ -72,6 +72,38 @@ export async function seedDemoWorld(databaseUrl, log = (line) => console.error(l
   return results;
 }
 
+/**
+ * The living demo on top of the demo year: for today (Asia/Shanghai), a LIVE night talk with
+ * requests and an open plan vote in the world's first community (方井社区), PLANNED ones in the
+ * others (shared/src/demo/tonight.ts). Idempotent per day. Returns tonight's plan (its community
+ * is the one to open on the screen), or null when the demo communities are not there.
+ */
+export async function seedDemoTonight(databaseUrl, log = (line) => console.error(line), now = new Date()) {
+  const shared = require('@plaza/shared');
+  const { buildDemoWorld, buildTonight } = require('@plaza/shared/demo');
+  const tonight = buildTonight(buildDemoWorld(), now);
+  let live = false;
+  for (const name of ['sessions', 'issues']) {
+    const pkg = require(`@plaza/${name}`);
+    if (typeof pkg.seedTonight !== 'function') return null;
+    if (name === 'issues' && !live) break; // no LIVE session of ours tonight: no requests for it
+    const ds = pkg[name === 'sessions' ? 'createSessionsDataSource' : 'createIssuesDataSource'](databaseUrl);
+    await ds.initialize();
+    try {
+      await shared.migrate(ds, pkg.SCHEMA);
+      const r = await pkg.seedTonight(ds, tonight);
+      if (name === 'sessions') {
+        live = r.live;
+        if (!r.live && !r.inserted) return null;
+      }
+      log(`[seed] tonight (${tonight.day}) ${name}: ${r.inserted ? `${r.inserted} inserted` : 'already there'}`);
+    } finally {
+      await ds.destroy();
+    }
+  }
+  return tonight;
+}
+
 async function ensureDatabase(url) {
   const { Client } = require('pg');
   const target = new URL(url);
@@ -93,6 +125,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     await ensureDatabase(url);
     await seedDemoWorld(url);
+    const tonight = await seedDemoTonight(url);
+    if (tonight) console.error(`[seed] tonight: LIVE in ${tonight.community.name} — open /screen?community=${tonight.community.id}`);
   } catch (e) {
     console.error(`[seed] failed: ${e?.stack ?? e}`);
     process.exit(1);

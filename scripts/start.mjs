@@ -248,12 +248,16 @@ try {
   const databaseUrl = embedded ? await startEmbeddedPostgres() : env0.DATABASE_URL;
   // A newcomer sees a living city at once: an empty embedded database gets the demo year
   // (PLAZA_DEMO=0 turns it off; `npm run seed:demo` loads it into any database).
+  let tonight = null;
   if (embedded && env0.PLAZA_DEMO !== '0') {
-    const { isEmptyDatabase, seedDemoWorld } = await import('./seed-demo.mjs');
+    const { isEmptyDatabase, seedDemoWorld, seedDemoTonight } = await import('./seed-demo.mjs');
     if (await isEmptyDatabase(databaseUrl)) {
       say('empty database: loading the Jiaozhou demo year (2025)…');
       await seedDemoWorld(databaseUrl, (line) => (/\d+\/\d+$/.test(line) ? undefined : say(line)));
     }
+    // Today's evening on top of the demo year (once per day; nothing when the demo is not there),
+    // so the plaza screen has something live to show at once.
+    tonight = await seedDemoTonight(databaseUrl, say);
   }
   const services = plannedServices();
   const oneProcess = !env0.REDIS_URL;
@@ -270,6 +274,14 @@ try {
     ...services.map((s) => `  ${s.name.padEnd(17)} ${s.url} (reached only through the gateway)`),
     `  PostgreSQL        ${databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')}${embedded ? ' (embedded, data in .data/pg)' : ''}`,
     `  a dev token       npm run token -- --sub u1 --roles ADMIN`,
+    `  GraphiQL          ${origin}/graphiql`,
+    ...(tonight
+      ? [
+          `  plaza screen      ${origin}/screen?community=${tonight.community.id}  (${tonight.community.subdistrict} · ${tonight.community.name}, LIVE tonight)`,
+          `  staff token       TOKEN=$(npm run token -- --sub staff-1 --roles STAFF --communities ${tonight.community.id})`,
+          `                    e.g. open or close tonight's plan vote: openPlanVote(planId: "${tonight.plan.id}", closesAt: …) / closePlanVote(planId: …)`,
+        ]
+      : [`  plaza screen      ${origin}/screen?community=<communityId>`]),
     'Ctrl+C stops everything.',
     '',
   ];

@@ -29,13 +29,17 @@ export function screenPage(config: { sessionId: string | null; communityId: stri
     config,
     `<header>
   <div class="brand">广场夜话</div>
-  <div id="status" class="status" data-state="connecting"><span class="dot"></span><span id="status-label">连接中</span></div>
+  <div id="community" class="community"></div>
+  <div class="head-right">
+    <span id="clock" class="clock"></span>
+    <div id="status" class="status" data-state="connecting" role="status"><span class="dot" aria-hidden="true"></span><span id="status-label">连接中</span></div>
+  </div>
 </header>
-<main>
+<div id="banner" role="alert" hidden></div>
+<main id="view-live" class="view" hidden>
   <div class="hero">
     <div>
-      <div id="community" class="community"></div>
-      <h1 id="title">正在加载…</h1>
+      <h1 id="title"></h1>
       <div class="theme-line"><span class="tag">本期主题</span><span id="theme"></span></div>
       <div class="meta">主持 <b id="host"></b> · 地点 <b id="venue"></b><span id="session-status"></span></div>
     </div>
@@ -45,17 +49,34 @@ export function screenPage(config: { sessionId: string | null; communityId: stri
       <div id="attendance-detail"></div>
     </div>
   </div>
-  <section>
-    <h2>现场诉求 <span class="count" id="issue-count">0</span><small>条 · 最新在前</small></h2>
+  <section aria-labelledby="issues-head">
+    <h2 id="issues-head">现场诉求 <span class="count" id="issue-count">0</span><small>条 · 最新在前</small></h2>
     <ol id="issues"></ol>
   </section>
-  <aside class="side">
-    <h2>方案表决</h2>
+  <aside class="side" aria-labelledby="plans-head">
+    <h2 id="plans-head">方案表决</h2>
     <div id="plans"></div>
-    <div class="qr"><img id="qr" alt="扫码支持诉求"><div class="qr-text">手机扫码<br>支持您关心的诉求<small>需社区居民端登录</small></div></div>
+    <div class="qr"><img id="qr" alt="扫码支持诉求的二维码" width="120" height="120"><div class="qr-text">手机扫码<br>支持您关心的诉求<small>需社区居民端登录</small></div></div>
   </aside>
 </main>
-<div id="message" hidden></div>`,
+<main id="view-evening" class="view" hidden>
+  <div id="evening-hero" class="hero"></div>
+  <section aria-labelledby="resolved-head">
+    <h2 id="resolved-head">近期解决 <small>诉求办理结果 · 累计 <span id="resolved-total">0</span> 项</small></h2>
+    <ol id="resolved"></ol>
+  </section>
+  <aside class="side" aria-labelledby="ledger-head">
+    <div class="month"><span>本月已解决</span><b id="month-resolved">0</b><span>项</span><small id="month-satisfaction"></small></div>
+    <h2 id="ledger-head">整改台账 <small>进行中 · 按截止日期</small></h2>
+    <ol id="ledger"></ol>
+  </aside>
+</main>
+<main id="view-notice" class="view notice-view">
+  <div class="notice-card">
+    <h1 id="notice-title">正在连接服务器…</h1>
+    <p id="notice-text"></p>
+  </div>
+</main>`,
   );
 }
 

@@ -4,12 +4,15 @@ import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
 import { startOverdueJob } from './overdue/overdue.job';
 import { createServer } from './server';
+import { startVoteCloseJob } from './votes/vote-close.job';
 
 export { createServer, type IssuesDeps } from './server';
 export { createIssuesDataSource, SCHEMA } from './data-source';
 export { buildIssuesSchema } from './schema';
 export { seedDemo } from './seed/demo.seed';
+export { seedTonight } from './seed/tonight.seed';
 export { startOverdueJob, sweepOverdue, type OverdueJob, type OverdueJobOptions } from './overdue/overdue.job';
+export { startVoteCloseJob, sweepDueVotes, type VoteCloseJob, type VoteCloseJobOptions } from './votes/vote-close.job';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
 /** deps.pubsub: the in-process bus of the one-process start; without it REDIS_URL (if set) is used. */
@@ -26,11 +29,13 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);
   const overdue = startOverdueJob({ dataSource, intervalMs: env.OVERDUE_SWEEP_MS, log });
+  const voteClose = startVoteCloseJob({ dataSource, intervalMs: env.VOTE_CLOSE_SWEEP_MS, log });
   log.info({ port }, `issues subgraph on http://${env.HOST}:${port}/graphql`);
   return {
     port,
     async close() {
       await overdue.stop();
+      await voteClose.stop();
       await app.close();
       await relay?.stop();
       await dataSource.destroy();

@@ -8,6 +8,7 @@ export { createServer } from './server';
 export { createSessionsDataSource, SCHEMA } from './data-source';
 export { buildSessionsSchema } from './schema';
 export { seedDemo } from './seed/demo.seed';
+export { seedTonight } from './seed/tonight.seed';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
 /** deps.pubsub: the in-process bus of the one-process start; without it REDIS_URL (if set) is used. */

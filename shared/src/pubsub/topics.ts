@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor } from '../pagination';
 export const ISSUE_EVENT_KINDS = [
   'RAISED', 'CLAIMED', 'LEDGER_ADDED', 'LEDGER_DONE', 'FEEDBACK_GIVEN', 'EVALUATED', 'RECTIFICATION_STARTED',
   'ESCALATED', 'RESOLVED', 'REJECTED', 'CLOSED', 'OVERDUE', 'SUPPORT_CHANGED', 'PLAN_PROPOSED', 'PLAN_VOTED', 'PLAN_DECIDED',
+  'PLAN_VOTE_OPENED', 'PLAN_VOTE_CLOSED',
 ] as const;
 export type IssueEventKind = (typeof ISSUE_EVENT_KINDS)[number];
 
@@ -20,7 +21,7 @@ export const SESSION_EVENT_KINDS = [
 export type SessionEventKind = (typeof SESSION_EVENT_KINDS)[number];
 
 /** Issue kinds that change a vote tally; `voteTallies` is `issueEvents` narrowed to these. */
-export const VOTE_TALLY_KINDS: readonly IssueEventKind[] = ['SUPPORT_CHANGED', 'PLAN_VOTED', 'PLAN_DECIDED'];
+export const VOTE_TALLY_KINDS: readonly IssueEventKind[] = ['SUPPORT_CHANGED', 'PLAN_VOTED', 'PLAN_DECIDED', 'PLAN_VOTE_OPENED', 'PLAN_VOTE_CLOSED'];
 
 // JSON has no Date: accept an ISO string (from the wire) or a Date (in-process) and rebuild it.
 const date = z.union([z.date(), z.string().datetime({ offset: true })]).transform((v) => (v instanceof Date ? v : new Date(v)));

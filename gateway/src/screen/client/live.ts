@@ -19,6 +19,8 @@ export interface LiveOptions {
   onState(state: LiveState): void;
   /** Runs after every (re)connection: reload what the page shows, to cover anything missed. */
   onConnected(reconnect: boolean): void;
+  /** The gateway refused the token (close 4403): the page says so; reconnecting goes on. */
+  onDenied?(): void;
   /** First back-off delay, ms; doubles per failed attempt up to `maxDelayMs`. Default 500 / 10000. */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -77,7 +79,10 @@ export function startLive(o: LiveOptions): { stop(): void } {
           o.onState('live');
           o.onConnected(reconnect);
         },
-        closed: () => drop(c),
+        closed: (event) => {
+          if ((event as { code?: number } | undefined)?.code === 4403) o.onDenied?.();
+          drop(c);
+        },
         error: () => drop(c),
       },
     });

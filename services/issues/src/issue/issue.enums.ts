@@ -71,6 +71,10 @@ export enum IssueEventKind {
   PLAN_PROPOSED = 'PLAN_PROPOSED',
   PLAN_VOTED = 'PLAN_VOTED',
   PLAN_DECIDED = 'PLAN_DECIDED',
+  /** staff opened a plan's vote (issue 13), note: the closing time if any */
+  PLAN_VOTE_OPENED = 'PLAN_VOTE_OPENED',
+  /** a plan's vote closed (by staff, or by itself at its closing time), note: the final tally */
+  PLAN_VOTE_CLOSED = 'PLAN_VOTE_CLOSED',
 }
 registerEnumType(IssueEventKind, { name: 'IssueEventKind' });
 

@@ -39,4 +39,16 @@ export class Plan {
 
   @Column('timestamptz', { name: 'proposed_at' })
   proposedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'added: when staff last opened the vote (openPlanVote); null: open since proposed' })
+  @Column('timestamptz', { name: 'vote_opened_at', nullable: true })
+  voteOpenedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'added: the vote closes by itself at this instant; null: no closing time' })
+  @Column('timestamptz', { name: 'vote_closes_at', nullable: true })
+  voteClosesAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'added: when the vote closed (closePlanVote, or its closing time)' })
+  @Column('timestamptz', { name: 'vote_closed_at', nullable: true })
+  voteClosedAt!: Date | null;
 }

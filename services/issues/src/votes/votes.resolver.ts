@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { IssuesContext } from '../context';
 import { Issue } from '../issue/issue.entity';
 import { Stance } from '../issue/issue.enums';
 import { Plan } from './plan.entity';
+import { isVoteOpen } from './vote-window';
 
 @Resolver(() => Plan)
 export class VotesResolver {
@@ -34,6 +35,28 @@ export class VotesResolver {
   decidePlan(@Arg('planId', () => ID) planId: string, @Arg('adopt') adopt: boolean, @Ctx() ctx: IssuesContext) {
     ctx.resetLoaders();
     return ctx.services.votes.decide(ctx.viewer, planId, adopt);
+  }
+
+  @Mutation(() => Plan, { description: 'added: STAFF of the community; (re)opens an undecided plan\'s vote, closing by itself at closesAt if given' })
+  openPlanVote(@Arg('planId', () => ID) planId: string, @Arg('closesAt', () => Date, { nullable: true }) closesAt: Date | null, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.openVote(ctx.viewer, planId, closesAt ?? null);
+  }
+
+  @Mutation(() => Plan, { description: 'added: STAFF of the community; closes the plan\'s vote now (the plan stays undecided)' })
+  closePlanVote(@Arg('planId', () => ID) planId: string, @Ctx() ctx: IssuesContext) {
+    ctx.resetLoaders();
+    return ctx.services.votes.closeVote(ctx.viewer, planId);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'added: whether the plan takes votes now (undecided, not closed, before voteClosesAt)' })
+  voteOpen(@Root() plan: Plan) {
+    return isVoteOpen(plan, new Date());
+  }
+
+  @FieldResolver(() => Int, { description: 'added: how many viewers have voted (participation, not who voted how)' })
+  votesCast(@Root() plan: Plan) {
+    return plan.votesFor + plan.votesAgainst + plan.votesAbstain;
   }
 
   @FieldResolver(() => Issue)

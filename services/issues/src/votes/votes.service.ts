@@ -1,4 +1,4 @@
-import { ConflictError, isUuid, NotFoundError, requireResidentOrStaffOf, requireSignedIn, requireStaffOf, type Viewer } from '@plaza/shared';
+import { BadUserInputError, ConflictError, isUuid, NotFoundError, requireResidentOrStaffOf, requireSignedIn, requireStaffOf, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { EventDraft } from '../events/event-log';
 import { Issue } from '../issue/issue.entity';
@@ -7,6 +7,7 @@ import { actorOf } from '../issue/issue.service';
 import { changeIssue, returning } from '../loop/issue-lock';
 import { parseText } from '../loop/loop.input';
 import { Plan } from './plan.entity';
+import { tallyNote, VOTE_OPEN_SQL } from './vote-window';
 
 /**
  * Support votes and plan votes. Every vote locks its request row, so votes on one request are
@@ -68,8 +69,11 @@ export class VotesService {
     const issueId = await this.issueOfPlan(planId);
     const plan = await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
       requireResidentOrStaffOf(viewer, issue.community_id);
-      const [plan] = await q.query(`SELECT status FROM issues.plan WHERE id = $1`, [planId]);
+      // FOR UPDATE: the closing sweep (which takes no request lock) waits for this vote, so a
+      // vote counted here is in the closing tally, and none lands after it.
+      const [plan] = await q.query(`SELECT status, ${VOTE_OPEN_SQL} AS open FROM issues.plan WHERE id = $1 FOR UPDATE`, [planId]);
       if (plan.status !== PlanStatus.OPEN) throw new ConflictError(plan.status, plan.status, `方案已 ${plan.status}，不能再投票 (the plan is decided)`);
+      if (!plan.open) throw new ConflictError('VOTE_CLOSED', 'VOTED', '方案表决已结束，不能再投票 (the vote on this plan is closed)');
       const [prior] = await q.query(`SELECT stance FROM issues.plan_vote WHERE plan_id = $1 AND voter_id = $2`, [planId, viewer.id]);
       if (prior?.stance === stance) return { result: await q.manager.findOneByOrFail(Plan, { id: planId }), events: [] };
       await q.query(
@@ -90,6 +94,42 @@ export class VotesService {
       };
     });
     return plan;
+  }
+
+  /**
+   * STAFF of the community: (re)opens an undecided plan's vote, until `closesAt` if given (then it
+   * closes by itself, see vote-close.job.ts), else until closePlanVote or a decision.
+   */
+  async openVote(viewer: Viewer, planId: string, closesAt: Date | null): Promise<Plan> {
+    requireSignedIn(viewer);
+    if (closesAt && closesAt.getTime() <= Date.now()) throw new BadUserInputError('closesAt', `closesAt 必须晚于现在 (closesAt ${closesAt.toISOString()} is not in the future)`);
+    const issueId = await this.issueOfPlan(planId);
+    await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
+      requireStaffOf(viewer, issue.community_id);
+      const [plan] = await q.query(`SELECT status FROM issues.plan WHERE id = $1 FOR UPDATE`, [planId]);
+      if (plan.status !== PlanStatus.OPEN) throw new ConflictError(plan.status, 'VOTE_OPEN', `方案已 ${plan.status}，不能再表决 (the plan is decided)`);
+      await q.query(`UPDATE issues.plan SET vote_opened_at = now(), vote_closes_at = $2, vote_closed_at = NULL WHERE id = $1`, [planId, closesAt]);
+      const note = closesAt ? `closes at ${closesAt.toISOString()}` : null;
+      return { result: undefined, events: [{ kind: IssueEventKind.PLAN_VOTE_OPENED, actor: actorOf(viewer), planId, note, supportCount: issue.support_count }] };
+    });
+    return this.ds.getRepository(Plan).findOneByOrFail({ id: planId });
+  }
+
+  /** STAFF of the community: closes an open vote now; the plan stays undecided (decidePlan decides). */
+  async closeVote(viewer: Viewer, planId: string): Promise<Plan> {
+    requireSignedIn(viewer);
+    const issueId = await this.issueOfPlan(planId);
+    await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
+      requireStaffOf(viewer, issue.community_id);
+      const closed = await returning(
+        q,
+        `UPDATE issues.plan SET vote_closed_at = now() WHERE id = $1 AND ${VOTE_OPEN_SQL} RETURNING votes_for, votes_against, votes_abstain`,
+        [planId],
+      );
+      if (!closed.length) throw new ConflictError('VOTE_CLOSED', 'VOTE_CLOSED', '方案表决已结束 (the vote on this plan is not open)');
+      return { result: undefined, events: [{ kind: IssueEventKind.PLAN_VOTE_CLOSED, actor: actorOf(viewer), planId, note: tallyNote(closed[0]), supportCount: issue.support_count }] };
+    });
+    return this.ds.getRepository(Plan).findOneByOrFail({ id: planId });
   }
 
   /** STAFF: adopting one plan rejects the request's other open plans. */
