@@ -29,16 +29,44 @@ export class SubscriptionGroup {
     private readonly log?: Logger,
   ) {}
 
-  /** A live event from the topic feed, in seq order. */
+  /**
+   * A live event from the topic feed, in seq order. Called inside the feed's loop over every
+   * group, so nothing here may throw: a failing filter ends this group's subscriptions, a failing
+   * render drops the event for this group only, a failing member is ended alone — each logged.
+   */
   offer(event: Event) {
-    if (!this.plan.matches(event)) return;
+    let wanted: boolean;
+    try {
+      wanted = this.plan.matches(event);
+    } catch (e) {
+      this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription filter failed; ending its group');
+      this.fail('订阅过滤失败 (the subscription filter failed)');
+      return;
+    }
+    if (!wanted) return;
     const rendered = this.render(event);
-    this.chain = this.chain
-      .then(async () => {
-        const r = await rendered;
-        for (const m of this.members) m.live(event.seq, event.cursor, r);
-      })
-      .catch((e) => this.log?.error({ err: e, group: this.plan.fieldName }, 'subscription delivery failed'));
+    this.chain = this.chain.then(async () => {
+      let r: SharedResult;
+      try {
+        r = await rendered;
+      } catch (e) {
+        this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription render failed; event skipped for this group');
+        return;
+      }
+      for (const m of this.members) {
+        try {
+          m.live(event.seq, event.cursor, r);
+        } catch (e) {
+          this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+          endQuietly(m, this.log);
+        }
+      }
+    });
+  }
+
+  /** Ends every member with an internal error (they may resubscribe). */
+  private fail(message: string) {
+    for (const m of [...this.members]) endQuietly(m, this.log, message);
   }
 
   /** The event rendered for this group (from the cache when it was rendered lately). */
@@ -46,10 +74,25 @@ export class SubscriptionGroup {
     let r = this.cache.get(event.seq);
     if (!r) {
       const since = performance.now();
-      r = this.plan.render(event, this.execute, this.viewer).then((x) => new SharedResult(x.json, since));
-      this.cache.set(event.seq, r);
+      // Async from the start: a synchronous throw in render becomes this group's rejection.
+      r = Promise.resolve()
+        .then(() => this.plan.render(event, this.execute, this.viewer))
+        .then((x) => new SharedResult(x.json, since));
+      const seq = event.seq;
+      // A failed render is not kept: a later replay of this event tries again.
+      r.catch(() => this.cache.get(seq) === r && this.cache.delete(seq));
+      this.cache.set(seq, r);
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }
     return r;
+  }
+}
+
+function endQuietly(m: Member, log: Logger | undefined, message = '订阅投递失败 (delivery to this subscription failed)') {
+  try {
+    m.end({ code: 'INTERNAL_SERVER_ERROR', message });
+  } catch (e) {
+    log?.error({ err: e }, 'ending a failed subscriber failed');
+    void m.return();
   }
 }

@@ -20,7 +20,7 @@ describe('SocketOutlet', () => {
   it('blocks while a paused reader holds the socket up, then lets its waiters flush in order', async () => {
     const p = await pair();
     try {
-      const outlet = new SocketOutlet(p.server, 64 * 1024);
+      const outlet = new SocketOutlet(p.server, { highWaterBytes: 64 * 1024 });
       p.raw.pause();
       const big = 'x'.repeat(60 * 1024);
       let written = 0;
