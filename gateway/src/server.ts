@@ -158,7 +158,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
 
   const readyTimeoutMs = deps.readyTimeoutMs ?? 2000;
   let subscriptions: SubscriptionServer | null = null;
-  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 } };
+  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0 };
   const server = createHttpServer<GatewayContext>({
     apollo,
     log,

@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { execute, Kind, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { execute, GraphQLError, Kind, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
@@ -18,9 +18,19 @@ export function fullSchemaIntrospectionPlugin(schema: () => GraphQLSchema | null
   return {
     async requestDidStart() {
       return {
+        // Several operations and no (or an empty, or an unknown) operationName resolve to none;
+        // past this point Apollo and the gateway would fail on that with a 500. graphql-js' words,
+        // as a client error.
+        async didResolveOperation({ operation, request }) {
+          if (operation) return;
+          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : 'Must provide operation name if query contains multiple operations.';
+          throw new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+        },
         async responseForOperation({ operation, document, request, contextValue }) {
           const full = schema();
-          if (!full || operation.operation !== 'query' || !onlyIntrospection(operation.selectionSet)) return null;
+          // No operation resolved (several in the document and no or an unknown name): not ours
+          // to answer; the gateway reports it as graphql-js does.
+          if (!full || !operation || operation.operation !== 'query' || !onlyIntrospection(operation.selectionSet)) return null;
           const result = await execute({ schema: full, document, variableValues: request.variables, operationName: request.operationName, contextValue });
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: result } };
         },

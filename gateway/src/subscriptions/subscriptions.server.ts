@@ -68,6 +68,10 @@ export interface SubscriptionCounters {
   groups: number;
   /** Estimated bytes held by the document and plan caches. */
   cacheBytes: { documents: number; plans: number };
+  /** Open WebSocket connections. */
+  connections: number;
+  /** Bytes written to all sockets that their peers have not yet confirmed reading. */
+  unreadBytes: number;
 }
 
 export interface SubscriptionLatency {
@@ -352,7 +356,9 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     get counters(): SubscriptionCounters {
       let subscribers = 0;
       for (const g of groups.values()) subscribers += g.members.size;
-      return { ...counters, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes } };
+      let unreadBytes = 0;
+      for (const c of live) unreadBytes += c.outlet.unacked;
+      return { ...counters, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
     },
     latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
     async close() {
