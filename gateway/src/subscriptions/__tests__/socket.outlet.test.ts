@@ -44,6 +44,39 @@ describe('SocketOutlet', () => {
     }
   });
 
+  it('counts what the peer has not read, kernel buffers included: a paused reader congests it after the mark, a reading one never', async () => {
+    const p = await pair();
+    try {
+      const outlet = new SocketOutlet(p.server, { highWaterBytes: 64 * 1024 });
+      p.raw.pause();
+      const frame = 'y'.repeat(8 * 1024);
+      let written = 0;
+      while (outlet.write(frame)) {
+        written++;
+        await new Promise((r) => setTimeout(r, 5)); // time for the kernel to take it and for any pong
+        if (written > 100) throw new Error('never congested');
+      }
+      // The kernel took everything (nothing waits in the process), yet the peer read none of it.
+      expect(p.server.bufferedAmount).toBe(0);
+      expect(written * frame.length).toBeGreaterThanOrEqual(64 * 1024);
+      expect(written * frame.length).toBeLessThan(64 * 1024 + 2 * frame.length);
+      expect(outlet.unacked).toBe(written * frame.length);
+      const flushed: number[] = [];
+      outlet.waitFor({ flush: () => flushed.push(1) });
+      p.raw.resume();
+      while (!flushed.length) await new Promise((r) => setTimeout(r, 10));
+      expect(outlet.congested).toBe(false);
+      // A reader that keeps up is never congested however much goes through.
+      for (let i = 0; i < 200; i++) {
+        expect(outlet.write(frame)).toBe(true);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(outlet.unacked).toBeLessThan(64 * 1024);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('sends small frames straight through and drops writes after close', async () => {
     const p = await pair();
     try {
