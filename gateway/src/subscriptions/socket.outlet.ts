@@ -29,6 +29,9 @@ export interface SocketOutletOptions {
  * stream). Browsers and `ws` answer pings themselves. What the peer has not confirmed is then at
  * most `highWaterBytes` plus one frame, so an overflow error written behind it reaches a slow but
  * living reader after that much, and a dead reader holds at most that much of our memory.
+ * A peer could echo offsets it never read (it can count what arrived): so the outlet is also
+ * congested while more than the mark waits in this process unsent (`bufferedAmount`), until the
+ * write that crossed it has gone to the kernel — a lying peer costs no more than before.
  */
 export class SocketOutlet {
   private closed = false;
@@ -38,6 +41,8 @@ export class SocketOutlet {
   private acked = 0;
   /** `sent` at the last ping. */
   private probed = 0;
+  /** A write that found more than the mark unsent in this process has not gone to the kernel yet. */
+  private buffering = false;
   private readonly waiters = new Set<OutletWaiter>();
   private readonly highWater: number;
   private readonly probeEvery: number;
@@ -58,7 +63,7 @@ export class SocketOutlet {
   }
 
   get congested() {
-    return !this.closed && this.sent - this.acked >= this.highWater;
+    return !this.closed && (this.buffering || this.sent - this.acked >= this.highWater);
   }
 
   /** Sends the frame (`bytes` long in UTF-8), or returns false (sending nothing) while the socket is backed up. */
@@ -91,9 +96,18 @@ export class SocketOutlet {
 
   private send(frame: string, bytes: number) {
     try {
-      this.ws.send(frame);
+      if (this.buffering || this.ws.bufferedAmount + bytes <= this.highWater) this.ws.send(frame);
+      else {
+        this.buffering = true;
+        this.ws.send(frame, (err) => {
+          this.buffering = false;
+          if (err) this.close();
+          else this.release();
+        });
+      }
     } catch {
       // Not open (closing): the connection's close ends its subscriptions.
+      this.buffering = false;
       return;
     }
     this.sent += bytes;
@@ -115,6 +129,10 @@ export class SocketOutlet {
     const n = Number(data.toString('latin1'));
     if (!Number.isSafeInteger(n) || n <= this.acked || n > this.sent) return;
     this.acked = n;
+    this.release();
+  }
+
+  private release() {
     // Unconfirmed now: at most what was sent since the last ping, under `probeEveryBytes`
     // (a send that crosses the mark always pings), so a caught-up reader is never congested.
     if (this.congested) return;

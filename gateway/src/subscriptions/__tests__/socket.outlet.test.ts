@@ -77,6 +77,29 @@ describe('SocketOutlet', () => {
     }
   });
 
+  it('a peer that confirms what it never read still cannot make the process hold more than the mark', async () => {
+    const p = await pair();
+    try {
+      const outlet = new SocketOutlet(p.server, { highWaterBytes: 64 * 1024 });
+      p.raw.pause();
+      const big = 'z'.repeat(60 * 1024);
+      let written = 0;
+      let sent = 0;
+      while (outlet.write(big)) {
+        sent += big.length;
+        p.server.emit('pong', Buffer.from(String(sent))); // a lie: it read nothing
+        if (++written % 20 === 0) await new Promise((r) => setImmediate(r));
+        if (written > 2000) throw new Error('never congested');
+      }
+      expect(outlet.unacked).toBe(0);
+      expect(outlet.congested).toBe(true);
+      expect(p.server.bufferedAmount).toBeLessThan(2 * 64 * 1024 + 60 * 1024);
+    } finally {
+      p.raw.resume();
+      await p.close();
+    }
+  });
+
   it('sends small frames straight through and drops writes after close', async () => {
     const p = await pair();
     try {
