@@ -187,14 +187,16 @@ describe.each(buses)('hostile subscribers over the %s bus', (busName, makeBus) =
       // Bounded while it is stuck: what the socket holds unconfirmed, not 120 × 60 KB.
       expect(subs.counters.unreadBytes).toBeLessThan(64 * 1024 + 200 * 1024);
       // Now it reads, slowly: 5 ms in every 50.
-      const reading = setInterval(() => {
+      let reading = true;
+      const tick = setInterval(() => {
         raw(0).resume();
-        setTimeout(() => raw(0).pause(), 5);
+        setTimeout(() => reading && raw(0).pause(), 5);
       }, 50);
       try {
         await slow.untilDone(10_000);
       } finally {
-        clearInterval(reading);
+        reading = false;
+        clearInterval(tick);
         raw(0).resume();
       }
       const end = slow.results.at(-1)!;
