@@ -1,4 +1,5 @@
 import { ok } from '@plaza/shared/testing';
+import { OVERFLOW_CODE } from '../src/subscriptions';
 import { client, collect, settle, sockets, until, type Collected } from '../src/subscriptions/__tests__/stand-in';
 import { startStack, type Stack } from './stack';
 
@@ -96,6 +97,70 @@ describe('hostile subscribers through the real stack', () => {
     expect(h.status).toBe(200);
     expect(h.ms).toBeLessThan(500);
     expect(warm.error).toBeUndefined();
+  });
+
+  it('200 subscribes at once on one socket: exactly 100 accepted', async () => {
+    const c = connect();
+    const all = Array.from({ length: 200 }, (_, i) => collect(c, 'subscription($c: ID) { issueEvents(communityId: $c) { cursor } }', { c: `c-${i}` }));
+    const refused = () => all.filter((x) => x.results.some((r) => r.errors?.[0]?.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS')).length;
+    await until(() => refused() >= 100, 10_000);
+    await settle(300);
+    expect(refused()).toBe(100);
+    expect(counters().subscribers).toBe(100);
+  });
+
+  it('a slow reader gets SUBSCRIPTION_OVERFLOW after reading little, resumes with after and misses nothing; others unaffected', async () => {
+    // ~300 KB per event (20 aliases of a 5,000-character description): 4 MB of backlog is ~14 events.
+    const wide = `subscription($c: ID, $after: String) { issueEvents(communityId: $c, after: $after) { cursor issue { ${Array.from({ length: 20 }, (_, i) => `d${i}: description`).join(' ')} } } }`;
+    const slow = collect(connect(), wide, { c: communityId });
+    const fast = collect(connect(), wide, { c: communityId });
+    await until(() => counters().subscribers === 2);
+    const ws = sockets[0]!;
+    const raw = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    let read = 0;
+    let beforeError = -1;
+    ws.on('message', (d: Buffer) => {
+      if (beforeError < 0 && d.includes(OVERFLOW_CODE)) beforeError = read;
+      read += d.length;
+    });
+    raw.pause();
+    const body = '很长的描述'.repeat(1000);
+    let n = 0;
+    while (counters().subscribers > 1 && n < 200) {
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          stack.request('mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: '大事件', description: body, category: 'PUBLIC_FACILITIES' } }, staff).then(ok),
+        ),
+      );
+      n += 10;
+      await fast.until(n, 10_000);
+    }
+    expect(counters().subscribers).toBe(1);
+    // Reads again, slowly: 5 ms in every 50.
+    let reading = true;
+    const tick = setInterval(() => {
+      raw.resume();
+      setTimeout(() => reading && raw.pause(), 5);
+    }, 50);
+    try {
+      await slow.untilDone(15_000);
+    } finally {
+      reading = false;
+      clearInterval(tick);
+      raw.resume();
+    }
+    const end = slow.results.at(-1)!;
+    expect(end.errors?.[0]?.extensions?.code).toBe(OVERFLOW_CODE);
+    const cursor = end.errors![0]!.extensions!.cursor as string;
+    expect(cursor).toBe(slow.results.at(-2)?.data.issueEvents.cursor);
+    expect(beforeError).toBeGreaterThanOrEqual(0);
+    expect(beforeError).toBeLessThan(1024 * 1024); // the high-water mark and a frame or two, not the kernel's megabytes
+    const fastCursors = fast.results.map((r) => r.data.issueEvents.cursor);
+    const rest = fastCursors.slice(fastCursors.indexOf(cursor) + 1);
+    const again = collect(connect(), wide, { c: communityId, after: cursor });
+    await again.until(rest.length, 15_000);
+    expect(again.results.map((r) => r.data.issueEvents.cursor)).toEqual(rest);
+    expect(fast.error).toBeUndefined();
   });
 
   it('HTTP: two operations with operationName "" (or none, or an unknown one) get a coded 400 naming the problem, not a 500', async () => {
