@@ -76,10 +76,16 @@ export function operationLimitError(
   operationName: string | null | undefined,
   variables: Record<string, unknown>,
   l: SubscriptionLimits,
+  /** Aliases the hydration query adds of its own (it passes the same limits on the HTTP path). */
+  hydrationAliases = 0,
 ): GraphQLError | null {
-  const m = measureOperation(schema, document, operationName, variables, l.defaultListSize);
+  const measured = measureOperation(schema, document, operationName, variables, l.defaultListSize);
+  const m = { ...measured, aliases: measured.aliases + hydrationAliases };
   if (m.depth > l.maxDepth) return new QueryTooComplexError(`查询嵌套过深 (query depth ${m.depth} exceeds the limit ${l.maxDepth})`, { depth: m.depth, maxDepth: l.maxDepth });
-  if (m.aliases > l.maxAliases) return new QueryTooComplexError(`别名过多 (${m.aliases} aliases exceed the limit ${l.maxAliases})`, { aliases: m.aliases, maxAliases: l.maxAliases });
+  if (m.aliases > l.maxAliases) {
+    const own = hydrationAliases ? `, ${hydrationAliases} of them added by the hydration of each event` : '';
+    return new QueryTooComplexError(`别名过多 (${m.aliases} aliases${own} exceed the limit ${l.maxAliases})`, { aliases: m.aliases, maxAliases: l.maxAliases });
+  }
   if (m.cost > l.maxCost) return new QueryTooComplexError(`查询代价过高 (query cost ${m.cost} exceeds the budget ${l.maxCost})`, { cost: m.cost, limit: l.maxCost });
   return null;
 }

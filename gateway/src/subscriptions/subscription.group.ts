@@ -3,8 +3,13 @@ import type { Viewer } from '@plaza/shared';
 import { SharedResult, type Member } from './subscription.member';
 import type { HydrateExecute, SubscriptionPlan } from './subscription.plan';
 
-/** Rendered events a group keeps, so subscribers resuming together hydrate an event once. */
+/**
+ * Rendered events a group keeps, so subscribers resuming together hydrate an event once: at most
+ * 128, and at most 1 MB of them (at ~300 KB an event, 128 would be 38 MB per group, and one
+ * client may open 100 groups).
+ */
 const CACHE_SIZE = 128;
+const CACHE_BYTES = 1024 * 1024;
 
 type Event = Record<string, unknown> & { seq: number; cursor: string };
 
@@ -16,7 +21,8 @@ type Event = Record<string, unknown> & { seq: number; cursor: string };
 export class SubscriptionGroup {
   readonly members = new Set<Member>();
   private chain: Promise<void> = Promise.resolve();
-  private readonly cache = new Map<number, Promise<SharedResult>>();
+  private readonly cache = new Map<number, { result: Promise<SharedResult>; bytes: number }>();
+  private cached = 0;
   /** Stops the feed's events reaching this group; set by whoever attached it. */
   detach: () => void = () => undefined;
 
@@ -71,20 +77,41 @@ export class SubscriptionGroup {
 
   /** The event rendered for this group (from the cache when it was rendered lately). */
   render(event: Event): Promise<SharedResult> {
-    let r = this.cache.get(event.seq);
-    if (!r) {
-      const since = performance.now();
-      // Async from the start: a synchronous throw in render becomes this group's rejection.
-      r = Promise.resolve()
-        .then(() => this.plan.render(event, this.execute, this.viewer))
-        .then((x) => new SharedResult(x.json, since));
-      const seq = event.seq;
+    const hit = this.cache.get(event.seq);
+    if (hit) return hit.result;
+    const since = performance.now();
+    // Async from the start: a synchronous throw in render becomes this group's rejection.
+    const result = Promise.resolve()
+      .then(() => this.plan.render(event, this.execute, this.viewer))
+      .then((x) => new SharedResult(x.json, since));
+    const seq = event.seq;
+    const entry = { result, bytes: 0 };
+    this.cache.set(seq, entry);
+    result.then(
+      (r) => {
+        if (this.cache.get(seq) !== entry) return;
+        entry.bytes = r.bytes;
+        this.cached += r.bytes;
+        this.trim();
+      },
       // A failed render is not kept: a later replay of this event tries again.
-      r.catch(() => this.cache.get(seq) === r && this.cache.delete(seq));
-      this.cache.set(seq, r);
-      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      () => void (this.cache.get(seq) === entry && this.cache.delete(seq)),
+    );
+    this.trim();
+    return result;
+  }
+
+  /** Bytes of rendered events this group keeps. */
+  get cachedBytes() {
+    return this.cached;
+  }
+
+  private trim() {
+    for (const [seq, e] of this.cache) {
+      if (this.cache.size <= CACHE_SIZE && this.cached <= CACHE_BYTES) return;
+      this.cache.delete(seq);
+      this.cached -= e.bytes;
     }
-    return r;
   }
 }
 

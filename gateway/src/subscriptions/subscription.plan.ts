@@ -49,6 +49,8 @@ export class SubscriptionPlan {
   readonly after: string | null;
   readonly groupKey: string;
   readonly viewerDependent: boolean;
+  /** Aliases the hydration query adds of its own (h0…, and __plans/__planId for a plan). */
+  readonly hydrationAliases: number;
   private readonly parts: Part[];
   private readonly fallbacks: { field: string; alias: string }[];
   private readonly varDefs: string;
@@ -106,6 +108,7 @@ export class SubscriptionPlan {
     this.fallbacks = Object.keys(binding.fallbacks ?? {})
       .filter((f) => this.parts.some((p) => p.kind === 'scalar' && p.field === f))
       .map((field) => ({ field, alias: `h${n++}` }));
+    this.hydrationAliases = n + 2 * this.parts.filter((p) => p.kind === 'entity' && p.entity === 'plan').length;
 
     // Only the variables and fragments the entity selections use, or validation fails.
     const usedVars = new Set<string>();

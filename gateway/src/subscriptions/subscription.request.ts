@@ -49,3 +49,18 @@ export function prepareRequest(
   if (tooComplex) return [tooComplex];
   return { operationName: op.name?.value ?? null, coerced: result.coerced, used };
 }
+
+/**
+ * Checked again once planned: the hydration query (run through the gateway, under the same
+ * limits) adds aliases of its own, so an operation just under the alias limit would pass here and
+ * then fail on every event.
+ */
+export function hydrationLimitError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  req: PreparedRequest,
+  hydrationAliases: number,
+  limits: SubscriptionLimits,
+): GraphQLError | null {
+  return hydrationAliases ? operationLimitError(schema, document, req.operationName, req.coerced, limits, hydrationAliases) : null;
+}

@@ -14,7 +14,7 @@ import { Member, type SharedResult } from './subscription.member';
 import { SocketOutlet } from './socket.outlet';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './operation.limits';
 import { SubscriptionPlan, stable, type HydrateExecute } from './subscription.plan';
-import { prepareRequest } from './subscription.request';
+import { hydrationLimitError, prepareRequest } from './subscription.request';
 import { TopicFeed, type Replay } from './topic.feed';
 
 export interface AttachSubscriptionsOptions {
@@ -340,6 +340,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         } catch (e) {
           return [e instanceof GraphQLError ? e : gqlError((e as Error).message, 'BAD_USER_INPUT')];
         }
+        const tooComplex = hydrationLimitError(o.schema, cached.document, r, plan.hydrationAliases, limits);
+        if (tooComplex) return [tooComplex];
         const contextValue: SubscribeContext = { connection, id, plan, document: cached };
         return { schema: o.schema, document: cached.document, operationName: r.operationName, variableValues: r.coerced, contextValue };
       },

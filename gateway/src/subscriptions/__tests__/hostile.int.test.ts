@@ -122,6 +122,21 @@ describe.each(buses)('hostile subscribers over the %s bus', (busName, makeBus) =
     expect(subs.counters.subscribers).toBe(0);
   });
 
+  it('counts the aliases its hydration adds, so an operation at the alias limit is refused up front, not on every event', async () => {
+    await start({ limits: { maxAliases: 3 } });
+    const issue = world.addIssue();
+    const c = connect();
+    const over = collect(c, 'subscription { issueEvents { issue { a: title b: title c: title } } }');
+    await over.untilDone();
+    expect(errorCodes(over)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect((over.error as { message: string }[])[0]!.message).toMatch(/hydration/);
+    const at = collect(c, 'subscription { issueEvents { issue { a: title b: title } } }'); // 2 + h0 = 3
+    await until(() => subs.counters.subscribers === 1);
+    await world.issueEvent(issue);
+    await at.until(1);
+    expect(at.results[0]!.data.issueEvents.issue).toEqual({ a: issue.title, b: issue.title });
+  });
+
   it('memory after 100 subscribes with 1.9 MB of unused variables and 100 distinct 1.5 MB documents stays within the cache budgets', async () => {
     const budget = 2 * 1024 * 1024;
     await start({ documentCacheBytes: budget, planCacheBytes: budget });

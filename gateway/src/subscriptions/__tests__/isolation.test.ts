@@ -100,4 +100,12 @@ describe('failure isolation in the delivery loop', () => {
     expect(mb.ended).toBe(true);
     expect(good.map((f) => JSON.parse(f).payload)).toEqual([{ seq: 1 }, { seq: 2 }]);
   });
+
+  it('a group keeps at most 1 MB of rendered events for resuming subscribers, however large they are', async () => {
+    const big = 'x'.repeat(300 * 1024);
+    const g = new SubscriptionGroup('g', plan({ render: (async () => ({ json: `"${big}"`, hydrated: true })) as never }), viewer, async () => ({}));
+    for (let i = 1; i <= 20; i++) await g.render(event(i) as never);
+    expect(g.cachedBytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(g.cachedBytes).toBeGreaterThan(0);
+  });
 });
