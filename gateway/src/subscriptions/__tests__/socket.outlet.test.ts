@@ -36,6 +36,8 @@ describe('SocketOutlet', () => {
       outlet.waitFor({ flush: () => flushed.push(1) });
       p.raw.resume();
       while (p.received.length < written) await new Promise((r) => setTimeout(r, 10));
+      // The peer's confirmation (its pong) comes back after it has read: wait for it too.
+      for (let i = 0; i < 100 && !flushed.length; i++) await new Promise((r) => setTimeout(r, 10));
       expect(flushed).toEqual([1]);
       expect(outlet.congested).toBe(false);
       expect(p.received.map((m) => Number(m.split(':')[0]))).toEqual(Array.from({ length: written }, (_, i) => i));
