@@ -196,7 +196,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
-  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0 };
+  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0 };
   const server = createHttpServer<GatewayContext>({
     apollo,
     log,
@@ -262,6 +262,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         bufferLimit: deps.subscriptions.bufferLimit,
         maxSubscriptionsPerConnection: deps.subscriptions.maxSubscriptionsPerConnection,
         keepAliveMs: deps.subscriptions.keepAliveMs,
+        // The same depth, alias and cost limits as HTTP operations, checked before planning.
+        limits: deps.limits,
       });
     } else refuseSubscriptions(server);
   }

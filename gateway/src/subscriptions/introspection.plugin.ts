@@ -20,6 +20,7 @@ export function fullSchemaIntrospectionPlugin(schema: () => GraphQLSchema | null
       return {
         async responseForOperation({ operation, document, request, contextValue }) {
           const full = schema();
+          // No operation resolved: inputGuardPlugin, which runs first, has answered it.
           if (!full || !operation || operation.operation !== 'query' || !onlyIntrospection(operation.selectionSet)) return null;
           const result = await execute({ schema: full, document, variableValues: request.variables, operationName: request.operationName, contextValue });
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: result } };

@@ -3,8 +3,13 @@ import type { Viewer } from '@plaza/shared';
 import { SharedResult, type Member } from './subscription.member';
 import type { HydrateExecute, SubscriptionPlan } from './subscription.plan';
 
-/** Rendered events a group keeps, so subscribers resuming together hydrate an event once. */
+/**
+ * Rendered events a group keeps, so subscribers resuming together hydrate an event once: at most
+ * 128, and at most 1 MB of them (at ~300 KB an event, 128 would be 38 MB per group, and one
+ * client may open 100 groups).
+ */
 const CACHE_SIZE = 128;
+const CACHE_BYTES = 1024 * 1024;
 
 type Event = Record<string, unknown> & { seq: number; cursor: string };
 
@@ -16,7 +21,8 @@ type Event = Record<string, unknown> & { seq: number; cursor: string };
 export class SubscriptionGroup {
   readonly members = new Set<Member>();
   private chain: Promise<void> = Promise.resolve();
-  private readonly cache = new Map<number, Promise<SharedResult>>();
+  private readonly cache = new Map<number, { result: Promise<SharedResult>; bytes: number }>();
+  private cached = 0;
   /** Stops the feed's events reaching this group; set by whoever attached it. */
   detach: () => void = () => undefined;
 
@@ -29,27 +35,91 @@ export class SubscriptionGroup {
     private readonly log?: Logger,
   ) {}
 
-  /** A live event from the topic feed, in seq order. */
+  /**
+   * A live event from the topic feed, in seq order. Called inside the feed's loop over every
+   * group, so nothing here may throw: a failing filter ends this group's subscriptions, a failing
+   * render drops the event for this group only, a failing member is ended alone — each logged.
+   */
   offer(event: Event) {
-    if (!this.plan.matches(event)) return;
+    let wanted: boolean;
+    try {
+      wanted = this.plan.matches(event);
+    } catch (e) {
+      this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription filter failed; ending its group');
+      this.fail('订阅过滤失败 (the subscription filter failed)');
+      return;
+    }
+    if (!wanted) return;
     const rendered = this.render(event);
-    this.chain = this.chain
-      .then(async () => {
-        const r = await rendered;
-        for (const m of this.members) m.live(event.seq, event.cursor, r);
-      })
-      .catch((e) => this.log?.error({ err: e, group: this.plan.fieldName }, 'subscription delivery failed'));
+    this.chain = this.chain.then(async () => {
+      let r: SharedResult;
+      try {
+        r = await rendered;
+      } catch (e) {
+        this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription render failed; event skipped for this group');
+        return;
+      }
+      for (const m of this.members) {
+        try {
+          m.live(event.seq, event.cursor, r);
+        } catch (e) {
+          this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+          endQuietly(m, this.log);
+        }
+      }
+    });
+  }
+
+  /** Ends every member with an internal error (they may resubscribe). */
+  private fail(message: string) {
+    for (const m of [...this.members]) endQuietly(m, this.log, message);
   }
 
   /** The event rendered for this group (from the cache when it was rendered lately). */
   render(event: Event): Promise<SharedResult> {
-    let r = this.cache.get(event.seq);
-    if (!r) {
-      const since = performance.now();
-      r = this.plan.render(event, this.execute, this.viewer).then((x) => new SharedResult(x.json, since));
-      this.cache.set(event.seq, r);
-      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    const hit = this.cache.get(event.seq);
+    if (hit) return hit.result;
+    const since = performance.now();
+    // Async from the start: a synchronous throw in render becomes this group's rejection.
+    const result = Promise.resolve()
+      .then(() => this.plan.render(event, this.execute, this.viewer))
+      .then((x) => new SharedResult(x.json, since));
+    const seq = event.seq;
+    const entry = { result, bytes: 0 };
+    this.cache.set(seq, entry);
+    result.then(
+      (r) => {
+        if (this.cache.get(seq) !== entry) return;
+        entry.bytes = r.bytes;
+        this.cached += r.bytes;
+        this.trim();
+      },
+      // A failed render is not kept: a later replay of this event tries again.
+      () => void (this.cache.get(seq) === entry && this.cache.delete(seq)),
+    );
+    this.trim();
+    return result;
+  }
+
+  /** Bytes of rendered events this group keeps. */
+  get cachedBytes() {
+    return this.cached;
+  }
+
+  private trim() {
+    for (const [seq, e] of this.cache) {
+      if (this.cache.size <= CACHE_SIZE && this.cached <= CACHE_BYTES) return;
+      this.cache.delete(seq);
+      this.cached -= e.bytes;
     }
-    return r;
+  }
+}
+
+function endQuietly(m: Member, log: Logger | undefined, message = '订阅投递失败 (delivery to this subscription failed)') {
+  try {
+    m.end({ code: 'INTERNAL_SERVER_ERROR', message });
+  } catch (e) {
+    log?.error({ err: e }, 'ending a failed subscriber failed');
+    void m.return();
   }
 }

@@ -1,12 +1,24 @@
+import type { Logger } from 'pino';
 import type { OutletWaiter, SocketOutlet } from './socket.outlet';
 
 /** A result serialised once per group and written as-is into every member's frame. */
 export class SharedResult {
+  /** UTF-8 length of `json`, measured once for every member's byte budget. */
+  readonly bytes: number;
   constructor(
     readonly json: string,
     /** performance.now() when the gateway took the event up: delivery latency is measured from here. */
     readonly since = performance.now(),
-  ) {}
+  ) {
+    this.bytes = Buffer.byteLength(json);
+  }
+}
+
+export interface MemberLimits {
+  /** Events queued (or held during a replay) before SUBSCRIPTION_OVERFLOW. */
+  bufferLimit: number;
+  /** Bytes queued plus bytes the socket has not had confirmed by the peer, before SUBSCRIPTION_OVERFLOW. */
+  backlogBytes: number;
 }
 
 export const OVERFLOW_CODE = 'SUBSCRIPTION_OVERFLOW';
@@ -26,6 +38,7 @@ export interface MemberSink {
   id: string;
   /** Called after each result went to the socket (counters, latency). */
   delivered: (r: SharedResult) => void;
+  log?: Logger;
 }
 
 interface Pending {
@@ -34,6 +47,9 @@ interface Pending {
   result: SharedResult;
 }
 
+/** `}` closing the frame around a result. */
+const SUFFIX_BYTES = 1;
+
 /**
  * One subscription. Its results are written straight to the connection's socket as
  * graphql-transport-ws `next` frames: graphql-ws' own path (a promise chain, a stringify and a
@@ -41,13 +57,17 @@ interface Pending {
  * graphql-ws still owns the subscription's life: it iterates this object, which yields nothing
  * and finishes when the subscription ends, and then it sends `complete`.
  *
- * While the socket is backed up results wait in a bounded queue; past `bufferLimit` the
- * subscription ends with SUBSCRIPTION_OVERFLOW. While it replays from the durable log, live
+ * While the socket is backed up results wait in a bounded queue; past `bufferLimit` events, or
+ * past `backlogBytes` counting the queue and what the socket holds unconfirmed by the peer, the
+ * subscription ends with SUBSCRIPTION_OVERFLOW (written at once, behind at most the socket's
+ * high-water mark of unread bytes, so a slow reader does read it). While it replays from the durable log, live
  * events are held; when it goes live, held events already replayed (seq <= last) are dropped,
  * so the seam has no gap and no duplicate.
  */
 export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   private readonly queue: Pending[] = [];
+  /** Frame bytes of `queue` and `held`. */
+  private queuedBytes = 0;
   private held: Pending[] | null;
   private waiting: ((r: IteratorResult<never>) => void) | null = null;
   private done = false;
@@ -56,12 +76,15 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   private deliveredCursor: string | null;
   /** `{"id":…,"type":"next","payload":` — the frame around every result. */
   private readonly prefix: string;
+  private readonly frameBytes: number;
+  private readonly bufferLimit: number;
+  private readonly backlogBytes: number;
   /** Called once when the subscription ends for any reason. */
   onEnd: (() => void) | null = null;
 
   constructor(
     private readonly sink: MemberSink,
-    private readonly bufferLimit: number,
+    limits: MemberLimits,
     afterSeq: number | null,
     afterCursor: string | null,
   ) {
@@ -69,6 +92,9 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     this.lastSeq = afterSeq ?? 0;
     this.deliveredCursor = afterCursor;
     this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+    this.frameBytes = Buffer.byteLength(this.prefix) + SUFFIX_BYTES;
+    this.bufferLimit = limits.bufferLimit;
+    this.backlogBytes = limits.backlogBytes;
   }
 
   get ended() {
@@ -80,6 +106,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     if (this.done) return;
     if (this.held) {
       this.held.push({ seq, cursor, result });
+      this.queuedBytes += this.frameBytes + result.bytes;
       this.checkLimit();
     } else this.push(seq, cursor, result);
   }
@@ -93,6 +120,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   goLive() {
     const held = this.held ?? [];
     this.held = null;
+    for (const h of held) this.queuedBytes -= this.frameBytes + h.result.bytes;
     for (const h of held) this.push(h.seq, h.cursor, h.result);
   }
 
@@ -102,11 +130,13 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     if (error) {
       this.queue.length = 0;
       this.held = null;
+      this.queuedBytes = 0;
       const e: MemberEnd = { ...error, cursor: this.deliveredCursor };
       this.sink.outlet.force(this.prefix + JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code, cursor: e.cursor } }] }) + '}');
     } else {
       // Bounded by bufferLimit: what was promised goes out before `complete`.
       for (const p of this.queue.splice(0)) this.sink.outlet.force(this.frame(p));
+      this.queuedBytes = 0;
     }
     this.finish();
   }
@@ -124,31 +154,35 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     if (!this.queue.length && this.write(p)) return;
     if (!this.queue.length) this.sink.outlet.waitFor(this);
     this.queue.push(p);
+    this.queuedBytes += this.frameBytes + result.bytes;
     this.checkLimit();
   }
 
   private write(p: Pending): boolean {
     if (this.sink.outlet.congested) return false;
-    this.sink.outlet.write(this.frame(p));
+    this.sink.outlet.write(this.frame(p), this.frameBytes + p.result.bytes);
     return true;
   }
 
   /** The socket takes frames again: send what waited, in order. */
   flush() {
     let sent = 0;
-    while (!this.done && sent < this.queue.length && this.write(this.queue[sent]!)) sent++;
+    while (!this.done && sent < this.queue.length && this.write(this.queue[sent]!)) {
+      this.queuedBytes -= this.frameBytes + this.queue[sent]!.result.bytes;
+      sent++;
+    }
     this.queue.splice(0, sent);
     if (this.queue.length && !this.done) this.sink.outlet.waitFor(this);
     if (this.drainWaiters.length) this.drainWaiters = this.drainWaiters.filter((w) => !w());
   }
 
   private checkLimit() {
-    if (this.queue.length + (this.held?.length ?? 0) > this.bufferLimit) {
-      this.end({
-        code: OVERFLOW_CODE,
-        message: `订阅者处理过慢，缓冲已满 (subscriber too slow: more than ${this.bufferLimit} events buffered; resume with after)`,
-      });
-    }
+    const events = this.queue.length + (this.held?.length ?? 0);
+    const bytes = this.queuedBytes + this.sink.outlet.unacked;
+    if (events <= this.bufferLimit && bytes <= this.backlogBytes) return;
+    const why = events > this.bufferLimit ? `more than ${this.bufferLimit} events buffered` : `more than ${this.backlogBytes} bytes unread`;
+    this.sink.log?.info({ id: this.sink.id, events, bytes }, 'subscriber overflowed');
+    this.end({ code: OVERFLOW_CODE, message: `订阅者处理过慢，缓冲已满 (subscriber too slow: ${why}; resume with after)` });
   }
 
   private finish() {
@@ -164,12 +198,13 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   }
 
   private drainWaiters: (() => boolean)[] = [];
-  /** Resolves when at most `limit` events wait (or the subscription ended): replay's back-pressure. */
+  /** Resolves when at most `limit` events and half the byte budget wait (or the subscription ended): replay's back-pressure. */
   drained(limit: number): Promise<void> {
-    if (this.done || this.queue.length <= limit) return Promise.resolve();
+    const ok = () => this.done || (this.queue.length <= limit && this.queuedBytes <= this.backlogBytes / 2);
+    if (ok()) return Promise.resolve();
     return new Promise((resolve) =>
       this.drainWaiters.push(() => {
-        if (!this.done && this.queue.length > limit) return false;
+        if (!ok()) return false;
         resolve();
         return true;
       }),
@@ -185,6 +220,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   return(): Promise<IteratorResult<never>> {
     this.queue.length = 0;
     this.held = null;
+    this.queuedBytes = 0;
     if (!this.done) this.finish();
     return Promise.resolve({ value: undefined as never, done: true });
   }

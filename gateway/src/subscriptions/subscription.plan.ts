@@ -17,13 +17,11 @@ import {
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
 import type { Viewer } from '@plaza/shared';
 import { FIELD_BINDINGS, entityKey, type EntityKind, type FieldBinding } from './subscription.fields';
+import { viewerDependentFields } from './viewer.fields';
 
 /** Runs a hydration operation through the supergraph as `viewer`. */
 export type HydrateExecute = (document: DocumentNode, variables: Record<string, unknown>, viewer: Viewer) => Promise<ExecutionResult>;
 
-// Fields whose value depends on who asks, not only on roles: subscribers selecting them share
-// hydrations only with themselves.
-const VIEWER_DEPENDENT = new Set(['reporterContact', 'viewerSupports', 'me']);
 
 const ROOT_QUERY: Record<EntityKind, { field: string; variable: string; type: string }> = {
   issue: { field: 'issue', variable: '__issue', type: 'ID!' },
@@ -51,14 +49,30 @@ export class SubscriptionPlan {
   readonly after: string | null;
   readonly groupKey: string;
   readonly viewerDependent: boolean;
+  /** Aliases the hydration query adds of its own (h0…, and __plans/__planId for a plan). */
+  readonly hydrationAliases: number;
   private readonly parts: Part[];
   private readonly fallbacks: { field: string; alias: string }[];
   private readonly varDefs: string;
   private readonly fragments: string;
   private readonly usedVariables: Record<string, unknown>;
   private readonly documents = new Map<string, DocumentNode>();
+  /** Live subscriptions using this plan (the plan cache lets go of unused plans first). */
+  users = 0;
 
-  constructor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>) {
+  /**
+   * `variables` are the operation's variables coerced to their declared types (filters and
+   * arguments read them); `raw` the client's values of those same variables, which hydrations
+   * pass on to the gateway (it coerces them again). The document must already be within the
+   * expansion limit (DocumentCache refuses others): collecting its fields walks every expansion.
+   */
+  constructor(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown>,
+    raw: Record<string, unknown> = variables,
+  ) {
     const op = getOperationAST(document, operationName);
     if (!op || op.operation !== 'subscription') throw new Error('expected a subscription operation');
     const fragmentMap = Object.fromEntries(
@@ -94,6 +108,7 @@ export class SubscriptionPlan {
     this.fallbacks = Object.keys(binding.fallbacks ?? {})
       .filter((f) => this.parts.some((p) => p.kind === 'scalar' && p.field === f))
       .map((field) => ({ field, alias: `h${n++}` }));
+    this.hydrationAliases = n + 2 * this.parts.filter((p) => p.kind === 'entity' && p.entity === 'plan').length;
 
     // Only the variables and fragments the entity selections use, or validation fails.
     const usedVars = new Set<string>();
@@ -110,8 +125,8 @@ export class SubscriptionPlan {
     for (const p of this.parts) if (p.kind === 'entity' && p.selection) scan(p.selection);
     this.varDefs = (op as OperationDefinitionNode).variableDefinitions?.filter((d) => usedVars.has(d.variable.name.value)).map((d) => print(d)).join(', ') ?? '';
     this.fragments = [...usedFragments].map((f) => print(fragmentMap[f]!)).join('\n');
-    this.usedVariables = Object.fromEntries([...usedVars].map((v) => [v, variables[v]]));
-    this.viewerDependent = hasViewerField(merged, fragmentMap);
+    this.usedVariables = Object.fromEntries([...usedVars].filter((v) => v in raw).map((v) => [v, raw[v]]));
+    this.viewerDependent = hasViewerField(merged, fragmentMap, viewerDependentFields(schema));
     this.groupKey = JSON.stringify([this.fieldName, rootKey, stable(this.args), print(merged), this.fragments, stable(this.usedVariables)]);
   }
 
@@ -200,12 +215,12 @@ async function executeWithRetry(execute: HydrateExecute, doc: DocumentNode, vari
   }
 }
 
-function hasViewerField(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+function hasViewerField(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, viewerFields: ReadonlySet<string>): boolean {
   let found = false;
   const seen = new Set<string>();
   const scan = (node: SelectionSetNode | FragmentDefinitionNode) =>
     visit(node, {
-      Field: (f) => void (VIEWER_DEPENDENT.has(f.name.value) && (found = true)),
+      Field: (f) => void (viewerFields.has(f.name.value) && (found = true)),
       FragmentSpread: (s) => {
         if (seen.has(s.name.value) || !fragments[s.name.value]) return;
         seen.add(s.name.value);
@@ -232,7 +247,7 @@ function collect(set: SelectionSetNode, fragments: Record<string, FragmentDefini
 }
 
 /** JSON with sorted keys, so equal values give equal group keys. */
-function stable(v: unknown): string {
+export function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
   if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as any)[k])}`).join(',')}}`;
   return JSON.stringify(v ?? null);

@@ -1,17 +1,20 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
-import { DocumentCache } from './document.cache';
+import { ByteLru } from './byte.lru';
+import { DocumentCache, type CachedDocument } from './document.cache';
 import { LatencyHistogram } from './latency.histogram';
 import { SubscriptionGroup } from './subscription.group';
 import { Member, type SharedResult } from './subscription.member';
 import { SocketOutlet } from './socket.outlet';
-import { SubscriptionPlan, type HydrateExecute } from './subscription.plan';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './operation.limits';
+import { SubscriptionPlan, stable, type HydrateExecute } from './subscription.plan';
+import { hydrationLimitError, prepareRequest } from './subscription.request';
 import { TopicFeed, type Replay } from './topic.feed';
 
 export interface AttachSubscriptionsOptions {
@@ -36,6 +39,20 @@ export interface AttachSubscriptionsOptions {
   keepAliveMs?: number;
   /** Page size of replays from the durable log. Default 500. */
   replayPageSize?: number;
+  /**
+   * Bytes one subscriber may have outstanding: results queued for it plus bytes its socket was
+   * given that the peer has not yet confirmed reading (see SocketOutlet). Past it the
+   * subscription ends with SUBSCRIPTION_OVERFLOW. Default 4 MB.
+   */
+  backlogBytes?: number;
+  /** Unconfirmed bytes past which a socket is sent nothing more until the peer reads. Default 64 KB. */
+  socketHighWaterBytes?: number;
+  /** Depth, alias, cost and fragment-expansion limits, checked before planning; defaults in operation.limits.ts. */
+  limits?: Partial<SubscriptionLimits>;
+  /** Bytes of parsed documents kept for reuse beyond those in use. Default 4 MB. */
+  documentCacheBytes?: number;
+  /** Bytes of subscription plans kept for reuse beyond those in use. Default 4 MB. */
+  planCacheBytes?: number;
 }
 
 export interface SubscriptionCounters {
@@ -49,6 +66,12 @@ export interface SubscriptionCounters {
   subscribers: number;
   /** Distinct (operation, variables, auth scope) groups now. */
   groups: number;
+  /** Estimated bytes held by the document and plan caches. */
+  cacheBytes: { documents: number; plans: number };
+  /** Open WebSocket connections. */
+  connections: number;
+  /** Bytes written to all sockets that their peers have not yet confirmed reading. */
+  unreadBytes: number;
 }
 
 export interface SubscriptionLatency {
@@ -70,6 +93,8 @@ interface Connection {
   viewer: Viewer;
   expired: boolean;
   members: Set<Member>;
+  /** Subscriptions open or being opened: reserved synchronously, so the cap holds under a burst. */
+  slots: number;
   expiry: NodeJS.Timeout | null;
   /** The socket, written to directly by the connection's subscriptions. */
   outlet: SocketOutlet;
@@ -80,6 +105,14 @@ const MAX_TIMER = 2 ** 31 - 1;
 
 const gqlError = (message: string, code: string, extra: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extra } });
+
+/** What onSubscribe hands to subscribe: everything checked and planned before any await. */
+interface SubscribeContext {
+  connection: Connection;
+  id: string;
+  plan: SubscriptionPlan;
+  document: CachedDocument;
+}
 
 /**
  * GraphQL subscriptions over graphql-ws on the gateway's HTTP server, fed by the bus. See
@@ -100,19 +133,19 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   const feeds = new Map<TopicName, TopicFeed<any>>();
   let openOperations = 0;
   let closing = false;
-  const documents = new DocumentCache(o.schema);
-  // Plans by document, then operation name and variables: identical subscribers share one.
-  const plans = new WeakMap<DocumentNode, Map<string, SubscriptionPlan>>();
-  const planOf = (args: ExecutionArgs): SubscriptionPlan => {
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    let byArgs = plans.get(args.document);
-    if (!byArgs) plans.set(args.document, (byArgs = new Map()));
-    const k = JSON.stringify([args.operationName ?? null, variables]);
-    let plan = byArgs.get(k);
+  const backlogBytes = o.backlogBytes ?? 4 * 1024 * 1024;
+  const limits: SubscriptionLimits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...o.limits };
+  const documents = new DocumentCache(o.schema, { budgetBytes: o.documentCacheBytes, maxExpandedSelections: limits.maxExpandedSelections });
+  // Plans by document, operation and the declared variables' values (never by whatever else a
+  // client sent): identical subscribers share one. Bounded by bytes; unused plans go first.
+  const plans = new ByteLru<string, SubscriptionPlan>(o.planCacheBytes ?? 4 * 1024 * 1024, (p) => p.users > 0);
+  const planOf = (doc: CachedDocument, operationName: string | null, coerced: Record<string, unknown>, used: Record<string, unknown>): SubscriptionPlan => {
+    const k = `${doc.id}|${operationName ?? ''}|${stable(used)}`;
+    let plan = plans.get(k);
     if (!plan) {
-      plan = new SubscriptionPlan(args.schema, args.document, args.operationName, variables);
-      if (byArgs.size >= 1000) byArgs.delete(byArgs.keys().next().value!);
-      byArgs.set(k, plan);
+      plan = new SubscriptionPlan(o.schema, doc.document!, operationName, coerced, used);
+      // The plan keeps parts of the document's AST alive: counted with it.
+      plans.set(k, plan, doc.bytes + 2 * (k.length + plan.groupKey.length) + 2048);
     }
     return plan;
   };
@@ -196,53 +229,64 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   }
 
   async function subscribe(args: ExecutionArgs) {
-    const { connection: conn, id } = args.contextValue as { connection: Connection; id: string };
+    const { connection: conn, id, plan, document } = args.contextValue as SubscribeContext;
     if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
-    if (conn.members.size >= maxPerConnection) {
+    if (conn.slots >= maxPerConnection) {
       return { errors: [gqlError(`每个连接最多 ${maxPerConnection} 个订阅 (at most ${maxPerConnection} subscriptions per connection)`, 'TOO_MANY_SUBSCRIPTIONS', { limit: maxPerConnection })] };
     }
-    let plan: SubscriptionPlan;
-    try {
-      plan = planOf(args);
-    } catch (e) {
-      return { errors: [e instanceof GraphQLError ? e : gqlError((e as Error).message, 'BAD_USER_INPUT')] };
-    }
-    const afterSeq = plan.after ? eventSeq(plan.after) : null;
-    if (plan.after && afterSeq == null) {
-      return { errors: [gqlError(`无效的游标 (invalid cursor ${JSON.stringify(plan.after)})`, 'BAD_USER_INPUT', { field: 'after' })] };
-    }
-    const feed = feedOf(plan.binding.topic);
-    await feed.start(); // live events are captured before the replay reads the log: no gap
-    const key = `${plan.groupKey}|${scopeOf(conn.viewer, plan.viewerDependent)}`;
-    let group = groups.get(key);
-    if (!group) {
-      const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log);
-      const listener = (e: any) => g.offer(e);
-      feed.listeners.add(listener);
-      groups.set(key, (group = g));
-      g.detach = () => void feed.listeners.delete(listener);
-    }
-    const g = group;
-    const member = new Member({ outlet: conn.outlet, id, delivered }, bufferLimit, afterSeq, plan.after);
-    g.members.add(member);
-    conn.members.add(member);
-    member.onEnd = () => {
-      g.members.delete(member);
-      conn.members.delete(member);
-      if (!g.members.size && groups.get(g.key) === g) {
-        groups.delete(g.key);
-        g.detach();
-      }
+    // Reserved before the first await: checked and taken in one step, or a burst of subscribes
+    // on one socket would all pass the check before any of them was counted.
+    conn.slots++;
+    plan.users++;
+    document.users++;
+    let member: Member | null = null;
+    const release = () => {
+      conn.slots--;
+      plan.users--;
+      documents.release(document);
+      plans.trim();
     };
-    if (plan.after) void replayInto(member, g, plan.after);
-    openOperations++;
-    return member;
+    try {
+      const afterSeq = plan.after ? eventSeq(plan.after) : null;
+      if (plan.after && afterSeq == null) {
+        return { errors: [gqlError(`无效的游标 (invalid cursor ${JSON.stringify(plan.after)})`, 'BAD_USER_INPUT', { field: 'after' })] };
+      }
+      const feed = feedOf(plan.binding.topic);
+      await feed.start(); // live events are captured before the replay reads the log: no gap
+      const key = `${plan.groupKey}|${scopeOf(conn.viewer, plan.viewerDependent)}`;
+      let group = groups.get(key);
+      if (!group) {
+        const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log);
+        const listener = (e: any) => g.offer(e);
+        feed.listeners.add(listener);
+        groups.set(key, (group = g));
+        g.detach = () => void feed.listeners.delete(listener);
+      }
+      const g = group;
+      const m = new Member({ outlet: conn.outlet, id, delivered, log: o.log }, { bufferLimit, backlogBytes }, afterSeq, plan.after);
+      member = m;
+      g.members.add(m);
+      conn.members.add(m);
+      m.onEnd = () => {
+        g.members.delete(m);
+        conn.members.delete(m);
+        release();
+        if (!g.members.size && groups.get(g.key) === g) {
+          groups.delete(g.key);
+          g.detach();
+        }
+      };
+      if (plan.after) void replayInto(m, g, plan.after);
+      openOperations++;
+      return m;
+    } finally {
+      if (!member) release();
+    }
   }
 
   const disposable = useServer<Record<string, unknown>, { connection?: Connection }>(
     {
       schema: o.schema,
-      context: (ctx, id) => ({ connection: connections.get(ctx.extra.socket), id }),
       onConnect: async (ctx: Context<Record<string, unknown>, any>) => {
         const auth = ctx.connectionParams?.authorization;
         let viewer: Viewer = ANONYMOUS;
@@ -257,7 +301,10 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         }
         // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
         delete (ctx as { connectionParams?: unknown }).connectionParams;
-        const conn: Connection = { viewer, expired: false, members: new Set(), expiry: null, outlet: new SocketOutlet(ctx.extra.socket) };
+        const conn: Connection = {
+          viewer, expired: false, members: new Set(), slots: 0, expiry: null,
+          outlet: new SocketOutlet(ctx.extra.socket, { highWaterBytes: o.socketHighWaterBytes }),
+        };
         connections.set(ctx.extra.socket, conn);
         live.add(conn);
         scheduleExpiry(conn);
@@ -271,13 +318,32 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         conn.outlet.close();
         live.delete(conn);
       },
-      // Parsed and validated once per distinct query text, shared by every subscriber using it.
-      onSubscribe: (_ctx, _id, payload) => {
+      // Parsed and validated once per distinct query text, shared by every subscriber using it;
+      // then the operation, its variables and limits are checked and it is planned — all before
+      // anything is cached by variables or any event reaches it. A refusal is an `error` message.
+      onSubscribe: (ctx, id, payload) => {
+        const connection = connections.get(ctx.extra.socket);
+        if (!connection) return [gqlError('连接未初始化 (connection not initialised)', 'UNAUTHENTICATED')];
         const cached = documents.get(payload.query);
-        if (!cached.document) return [...cached.errors];
-        // graphql-ws keeps the payload for the subscription's life: let it hold the shared text.
+        const variables = payload.variables;
+        // graphql-ws keeps the payload for the subscription's life: let it hold the shared text
+        // and none of the variables (what the plan needs it keeps itself).
         (payload as { query: string }).query = cached.query;
-        return { schema: o.schema, document: cached.document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
+        (payload as { variables?: unknown }).variables = undefined;
+        if (!cached.document) return [...cached.errors];
+        const req = prepareRequest(o.schema, cached.document, payload.operationName, variables, limits);
+        if (Array.isArray(req)) return [...req];
+        const r = req as Exclude<typeof req, readonly GraphQLError[]>;
+        let plan: SubscriptionPlan;
+        try {
+          plan = planOf(cached, r.operationName, r.coerced, r.used);
+        } catch (e) {
+          return [e instanceof GraphQLError ? e : gqlError((e as Error).message, 'BAD_USER_INPUT')];
+        }
+        const tooComplex = hydrationLimitError(o.schema, cached.document, r, plan.hydrationAliases, limits);
+        if (tooComplex) return [tooComplex];
+        const contextValue: SubscribeContext = { connection, id, plan, document: cached };
+        return { schema: o.schema, document: cached.document, operationName: r.operationName, variableValues: r.coerced, contextValue };
       },
       subscribe: subscribe as never,
       onComplete: () => {
@@ -292,7 +358,9 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     get counters(): SubscriptionCounters {
       let subscribers = 0;
       for (const g of groups.values()) subscribers += g.members.size;
-      return { ...counters, subscribers, groups: groups.size };
+      let unreadBytes = 0;
+      for (const c of live) unreadBytes += c.outlet.unacked;
+      return { ...counters, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
     },
     latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
     async close() {
@@ -309,6 +377,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       await Promise.all([...feeds.values()].map((f) => f.close()));
       feeds.clear();
       groups.clear();
+      plans.clear();
     },
   };
 }

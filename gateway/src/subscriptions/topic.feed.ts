@@ -45,7 +45,15 @@ export class TopicFeed<K extends TopicName> {
     if (event.seq <= this.lastSeq) return;
     this.lastSeq = event.seq;
     this.lastCursor = event.cursor;
-    for (const l of this.listeners) l(event);
+    // One loop for every group of this gateway: a listener that throws is logged and skipped,
+    // never allowed to stop the event reaching the groups after it.
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        this.log?.error({ err: e, topic: this.topic, seq: event.seq }, 'a subscription listener failed; the others go on');
+      }
+    }
   }
 
   /** After a reconnect: replay what was published while we were away, then release held events. */

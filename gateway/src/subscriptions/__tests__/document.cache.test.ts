@@ -22,13 +22,44 @@ describe('DocumentCache', () => {
     expect(invalid.errors.map((e) => [e.extensions.code, e.locations])).toEqual([['GRAPHQL_VALIDATION_FAILED', [{ line: 1, column: 30 }]]]);
   });
 
-  it('holds at most its limit, least recently used out first', () => {
-    const cache = new DocumentCache(schema, 2);
-    const first = cache.get(q);
-    cache.get('subscription { sessionEvents { cursor } }');
-    cache.get(q); // touched: now the most recent
-    cache.get('subscription { voteTallies { cursor } }');
+  // Same length, so the same estimated size.
+  const [a, b, c] = ['AAAA', 'BBBB', 'CCCC'].map((x) => `subscription { issueEvents(subdistrict: "${x}") { cursor } }`) as [string, string, string];
+
+  it('holds at most its byte budget, least recently used out first', () => {
+    const one = new DocumentCache(schema).get(a).bytes;
+    const cache = new DocumentCache(schema, { budgetBytes: 2.5 * one });
+    const first = cache.get(a);
+    cache.get(b);
+    cache.get(a); // touched: now the most recent
+    cache.get(c);
     expect(cache.size).toBe(2);
-    expect(cache.get(q)).toBe(first);
+    expect(cache.bytes).toBe(2 * one);
+    expect(cache.get(a)).toBe(first);
+  });
+
+  it('keeps documents in use over unused ones when over budget, and never one larger than the budget', () => {
+    const one = new DocumentCache(schema).get(a).bytes;
+    const cache = new DocumentCache(schema, { budgetBytes: 2.5 * one });
+    const used = cache.get(a);
+    used.users++;
+    const other = cache.get(b);
+    cache.get(c); // over budget: the oldest unused one goes, not the older one in use
+    expect(cache.get(a)).toBe(used);
+    expect(cache.get(b)).not.toBe(other);
+    const huge = `subscription { issueEvents(subdistrict: "${'x'.repeat(3 * one)}") { cursor } }`;
+    expect(cache.get(huge).document).not.toBeNull();
+    expect(cache.bytes).toBeLessThanOrEqual(2.5 * one);
+    cache.release(used);
+    expect(used.users).toBe(0);
+  });
+
+  it('refuses a document whose fragments expand exponentially before validating it, in milliseconds', () => {
+    const frags = Array.from({ length: 20 }, (_, i) => `fragment F${i} on IssueEvent{...F${i + 1} ...F${i + 1}}`).join(' ');
+    const q20 = `subscription{issueEvents{...F0}} ${frags} fragment F20 on IssueEvent{cursor}`;
+    const t0 = performance.now();
+    const r = new DocumentCache(schema).get(q20);
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(r.document).toBeNull();
+    expect(r.errors.map((e) => e.extensions.code)).toEqual(['QUERY_TOO_COMPLEX']);
   });
 });
