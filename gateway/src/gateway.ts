@@ -57,8 +57,9 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl: o.supergraphSdl,
     logger: o.log,
-    // Query plans by approximate bytes (default 30 MiB); a plan per distinct document is kept.
-    experimental_approximateQueryPlanStoreMiB: 8,
+    // Query plans by approximate bytes (default 30 MiB): clients send few distinct documents, a
+    // hostile one many; 4 MiB holds hundreds of plans of the size consoles send.
+    experimental_approximateQueryPlanStoreMiB: 4,
     buildService: ({ name, url }) => {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);

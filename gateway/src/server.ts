@@ -39,7 +39,7 @@ import { checkPersistedQuery } from './inputs/persisted-query.check';
  * Byte budgets of Apollo's per-document caches at the gateway (its defaults are 30 MiB each,
  * measured as JSON, which the heap multiplies several times). Query plans: gateway.ts.
  */
-export const CACHE_BYTES = { documents: 8 * 2 ** 20, persistedQueries: 4 * 2 ** 20 } as const;
+export const CACHE_BYTES = { documents: 2 * 2 ** 20, persistedQueries: 1 * 2 ** 20 } as const;
 
 /** Live updates (issue 4): graphql-ws on the same port and path as HTTP, fed by the bus. */
 export interface GatewaySubscriptionOptions {
