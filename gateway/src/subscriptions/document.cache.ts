@@ -1,6 +1,7 @@
 import { GraphQLError, parse, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ByteLru } from './byte.lru';
 import { DEFAULT_MAX_EXPANDED_SELECTIONS, expansionError } from './operation.limits';
+import { checkSource, DEFAULT_QUERY_LIMITS, type QueryLimits } from '../limits';
 
 export interface CachedDocument {
   /** Distinct per cached text: plans are keyed on it instead of on the (possibly large) text. */
@@ -20,6 +21,8 @@ export interface DocumentCacheOptions {
   budgetBytes?: number;
   /** Refuse (QUERY_TOO_COMPLEX) before validation when fragments expand past this. Default 10,000. */
   maxExpandedSelections?: number;
+  /** Document bytes and tokens, judged on the text before parsing, as for HTTP. Default DEFAULT_QUERY_LIMITS. */
+  sourceLimits?: Pick<QueryLimits, 'maxTokens' | 'maxDocumentBytes'>;
 }
 
 /** Rough V8 sizes: a string costs up to 2 bytes a character, an AST node ~100 bytes with its fields. */
@@ -36,6 +39,7 @@ const BYTES_PER_NODE = 100;
 export class DocumentCache {
   private readonly entries: ByteLru<string, CachedDocument>;
   private readonly maxExpanded: number;
+  private readonly sourceLimits: Pick<QueryLimits, 'maxTokens' | 'maxDocumentBytes'>;
   private nextId = 1;
 
   constructor(
@@ -44,6 +48,7 @@ export class DocumentCache {
   ) {
     this.entries = new ByteLru(o.budgetBytes ?? 4 * 1024 * 1024, (e) => e.users > 0);
     this.maxExpanded = o.maxExpandedSelections ?? DEFAULT_MAX_EXPANDED_SELECTIONS;
+    this.sourceLimits = o.sourceLimits ?? DEFAULT_QUERY_LIMITS;
   }
 
   get size() {
@@ -75,6 +80,12 @@ export class DocumentCache {
       id, query, document: null, errors, users: 0,
       bytes: (query.length + errors.reduce((n, e) => n + e.message.length, 0)) * BYTES_PER_CHAR + errors.length * BYTES_PER_NODE,
     });
+    // The same size and token limits as HTTP, before the lexer and parser walk the whole text.
+    try {
+      checkSource(query, this.sourceLimits);
+    } catch (e) {
+      return failed([e as GraphQLError]);
+    }
     let located: DocumentNode;
     try {
       located = parse(query);

@@ -135,7 +135,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   let closing = false;
   const backlogBytes = o.backlogBytes ?? 4 * 1024 * 1024;
   const limits: SubscriptionLimits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...o.limits };
-  const documents = new DocumentCache(o.schema, { budgetBytes: o.documentCacheBytes, maxExpandedSelections: limits.maxExpandedSelections });
+  const documents = new DocumentCache(o.schema, { budgetBytes: o.documentCacheBytes, maxExpandedSelections: limits.maxExpandedSelections, sourceLimits: limits });
   // Plans by document, operation and the declared variables' values (never by whatever else a
   // client sent): identical subscribers share one. Bounded by bytes; unused plans go first.
   const plans = new ByteLru<string, SubscriptionPlan>(o.planCacheBytes ?? 4 * 1024 * 1024, (p) => p.users > 0);

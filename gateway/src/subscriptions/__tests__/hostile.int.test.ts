@@ -156,6 +156,18 @@ describe.each(buses)('hostile subscribers over the %s bus', (busName, makeBus) =
     for (let i = 0; i < 100; i++) {
       const c = connect();
       const s = collect(c, `subscription { issueEvents(subdistrict: "${i}${big}") { cursor } }`);
+      // Over the 64 KiB document limit: refused before parsing, and what it leaves is bounded too.
+      await until(() => s.error !== undefined, 5000);
+      expect(JSON.stringify(s.error)).toContain('QUERY_TOO_COMPLEX');
+      s.dispose();
+      await c.dispose();
+      await until(() => subs.counters.subscribers === 0);
+    }
+    // Just under the document limit: parsed, validated and cached, and the budget still holds.
+    const large = 'z'.repeat(60 * 1024);
+    for (let i = 0; i < 100; i++) {
+      const c = connect();
+      const s = collect(c, `subscription { issueEvents(subdistrict: "${i}${large}") { cursor } }`);
       await until(() => subs.counters.subscribers === 1, 5000);
       s.dispose();
       await c.dispose();
