@@ -178,7 +178,8 @@ describe('departmentLeague', () => {
   });
 
   it('exports the same figures as GET /export/departments.csv', async () => {
-    for (const q of [{ scope: a }, { scope: 'city', orderBy: 'SATISFACTION' }, { scope: a, kind: 'RESPONSIBLE_UNIT', orderBy: 'HOURS_TO_CLAIM' }]) {
+    const queries: Record<string, string>[] = [{ scope: a }, { scope: 'city', orderBy: 'SATISFACTION' }, { scope: a, kind: 'RESPONSIBLE_UNIT', orderBy: 'HOURS_TO_CLAIM' }];
+    for (const q of queries) {
       const l = await league({ ...q, first: 100 });
       const search = new URLSearchParams({ ...MARCH, ...q }).toString();
       const res = await getRoute(h.url, `/export/departments.csv?${search}`, analyst);
