@@ -163,6 +163,8 @@ describe('departmentLeague', () => {
     }
     expect(seen).toEqual(['D 街道城建办', 'R 物业', 'D 社区居委会', 'R 社区居委会', 'R 街道城建办']);
     expect(errorOf(await h.request(LEAGUE, { scope: a, after: 'nope' }, analyst)).code).toBe('BAD_USER_INPUT');
+    const negative = Buffer.from(JSON.stringify([-5])).toString('base64url');
+    expect(errorOf(await h.request(LEAGUE, { scope: a, after: negative }, analyst))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   it('is for ANALYST, ADMIN, and STAFF within their own communities', async () => {

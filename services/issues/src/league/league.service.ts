@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, pageSize, scopeOf, shanghaiDay, type Page, type Viewer } from '@plaza/shared';
+import { BadUserInputError, decodeCursor, encodeCursor, pageSize, scopeOf, shanghaiDay, type Page, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { Clock, PageArgs } from '../issue/issue.service';
 import { parseLeagueArgs, type LeagueArgs, type LeagueQuery } from './league.input';
@@ -29,6 +29,7 @@ export class LeagueService {
     requireLeagueReader(viewer, args.scope);
     const first = pageSize(page.first, 20);
     const offset = Number(decodeCursor(page.after, ['int'])?.[0] ?? -1) + 1;
+    if (offset < 0) throw new BadUserInputError('after', `无效的游标 (invalid cursor ${JSON.stringify(page.after)})`);
     const all = await this.entries(parseLeagueArgs(args, this.today()));
     const slice = all.slice(offset, offset + first);
     const edges = slice.map((node, k) => ({ node, cursor: encodeCursor([offset + k]) }));
