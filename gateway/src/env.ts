@@ -24,6 +24,11 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
    * subgraph-fetcher.ts); 0 turns it off, e.g. to benchmark without it.
    */
   PLAZA_SHARE_INFLIGHT: z.enum(['0', '1']).default('1'),
+  /**
+   * Browser origins allowed to call /graphql and /export/*.csv, comma-separated (`*`: any).
+   * Unset: any origin outside production, none in production.
+   */
+  CORS_ORIGINS: z.string().optional(),
   /** 1: serve /graphiql even with NODE_ENV=production (off there by default). */
   PLAZA_GRAPHIQL: z.enum(['0', '1']).optional(),
 });

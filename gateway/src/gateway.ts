@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { REQUEST_ID_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
+import { DownstreamServiceError, REQUEST_ID_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 
 /** What every gateway request carries: the verified viewer and the id logged everywhere. */
@@ -28,8 +28,25 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly gatewaySecret: string,
     fetcher?: Fetcher,
+    /** The subgraph's name, told to clients when it fails (never its URL). Default: the URL's host. */
+    private readonly serviceName = new URL(url).host,
   ) {
     super(fetcher ? { url, fetcher } : { url });
+  }
+
+  /**
+   * A subgraph that does not answer, answers non-2xx or not with GraphQL JSON is
+   * DOWNSTREAM_SERVICE_ERROR with its name; what went wrong is logged with the request id.
+   * (A GraphQL error the subgraph answers with 200 is the subgraph's own and passes as it is.)
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      const ctx = 'context' in options ? options.context : undefined;
+      ctx?.log?.warn({ err, subgraph: this.serviceName, requestId: ctx.requestId }, 'subgraph call failed');
+      throw new DownstreamServiceError(this.serviceName);
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -63,7 +80,7 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
     buildService: ({ name, url }) => {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
-      return new SignedDataSource(target, o.gatewaySecret, fetcher);
+      return new SignedDataSource(target, o.gatewaySecret, fetcher, name);
     },
   });
 }

@@ -3,6 +3,7 @@ import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub, runMain } from '
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 import { RedisLimiter } from './rate-limit/redis.limiter';
+import { parseCorsOrigins } from './http/cors';
 
 export { createGatewayServer, supergraphSubgraphs, type GatewayApp, type GatewayDeps, type GatewaySubscriptionOptions } from './server';
 export { attachSubscriptions, OVERFLOW_CODE, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
@@ -36,6 +37,7 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
     shareInflight: env.PLAZA_SHARE_INFLIGHT === '1',
     screen: { screenToken: env.PLAZA_SCREEN_TOKEN ?? null, publicUrl: env.PLAZA_PUBLIC_URL ?? null, rateLimit: { limiter } },
     explorer: { enabled: env.NODE_ENV !== 'production' || env.PLAZA_GRAPHIQL === '1' },
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, env.NODE_ENV === 'production'),
     log,
   }).catch(async (e) => {
     await ownBus?.close(); // or its reconnect timers keep a failed start alive

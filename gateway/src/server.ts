@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   closeServer,
-  createHttpServer,
+  createRequestHandler,
   createLogger,
   errorLoggingPlugin,
   formatClientError,
@@ -23,7 +23,6 @@ import { exportRoutes } from './export/export.routes';
 import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-cost';
 import { LimitsGuard } from './limits/limits.guard';
-import { LimitedApolloServer } from './limits/limited-apollo.server';
 import { hideSuggestionsPlugin } from './errors/suggestions.plugin';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
@@ -34,6 +33,8 @@ import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.r
 import { inputGuardPlugin } from './inputs/input-guard.plugin';
 import { hardenScalars } from './inputs/strict-scalars';
 import { checkPersistedQuery } from './inputs/persisted-query.check';
+import { GatewayApolloServer } from './http/graphql-over-http.apollo';
+import { corsHandler, parseCorsOrigins, type CorsOrigins } from './http/cors';
 
 /**
  * Byte budgets of Apollo's per-document caches at the gateway (its defaults are 30 MiB each,
@@ -78,6 +79,8 @@ export interface GatewayDeps {
   screen?: ScreenRouteOptions & { rateLimit?: SupportRateLimitOptions };
   /** GraphiQL at /graphiql; default off in production unless PLAZA_GRAPHIQL=1. */
   explorer?: ExplorerRouteOptions;
+  /** Browser origins allowed on /graphql and /export/*.csv (env CORS_ORIGINS); default any outside production, none in it. */
+  corsOrigins?: CorsOrigins;
 }
 
 export interface GatewayApp {
@@ -157,7 +160,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   });
   const limits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
   const formatError = (formatted: Parameters<typeof formatClientError>[0]) => formatClientError(formatted);
-  const apollo = new LimitedApolloServer<GatewayContext>(
+  const apollo = new GatewayApolloServer<GatewayContext>(
     {
       gateway,
       introspection: !production,
@@ -197,7 +200,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
   const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0 };
-  const server = createHttpServer<GatewayContext>({
+  const handle = createRequestHandler<GatewayContext>({
     apollo,
     log,
     context: async (req, requestId) => {
@@ -244,6 +247,11 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       ...deps.routes,
     },
   });
+  const cors = corsHandler(deps.corsOrigins ?? parseCorsOrigins(undefined, production));
+  const server = createServer((req, res) => {
+    if (!cors(req, res)) void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
 
   if (deps.subscriptions) {
     const pubsub = deps.subscriptions.pubsub;

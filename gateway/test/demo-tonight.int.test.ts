@@ -84,6 +84,12 @@ describe('npm run seed:demo: the demo year and tonight', () => {
     expect(await count(`SELECT count(*) AS n FROM sessions.session WHERE status = 'PLANNED' AND scheduled_at = $1`, [tonight.planned[0]!.scheduledAt])).toBe(world.communities.length - 1);
   });
 
+  it('makes reporters and supporters followers, of the year and of tonight (issue 14)', async () => {
+    const year = world.issues.reduce((n, i) => n + new Set([i.reporterId, ...i.supporters]).size, 0);
+    const tonightFollows = tonight.issues.reduce((n, i) => n + 1 + new Set(i.supporters).size, 0);
+    expect(await count(`SELECT count(*) AS n FROM issues.follow`)).toBe(year + tonightFollows);
+  });
+
   it('staff can run tonight\'s vote from the API: a resident votes, staff close it, a late vote is CONFLICT', async () => {
     const staff = await stack.as(['STAFF'], [tonight.community.id]);
     const voted = ok(await stack.request('mutation($p: ID!) { votePlan(planId: $p, stance: FOR) { votesCast } }', { p: tonight.plan.id }, await stack.as(['RESIDENT'])));

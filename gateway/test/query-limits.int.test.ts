@@ -3,6 +3,10 @@ import { SignedDataSource } from '../src/gateway';
 import { createGatewayServer, type GatewayApp } from '../src/server';
 import { startStack, type Stack } from './stack';
 
+// Statuses other than 200 for request errors are what GraphQL over HTTP gives clients that accept
+// application/graphql-response+json; with application/json they answer 200 (graphql-over-http.int.test.ts).
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+
 /**
  * Limits before work (issue 11): documents that would make the gateway spend seconds of its one
  * event loop are refused before Apollo parses and validates them, on a real stack.
@@ -28,7 +32,7 @@ function explodingFragments(levels: number): string {
 }
 
 const post = (query: string) =>
-  fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  fetch(stack.url, { method: 'POST', headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 
 async function timed(query: string) {
   const started = performance.now();
@@ -98,7 +102,7 @@ describe('limits before work', () => {
     expect(r.error!.message).toMatch(/more than 1000 tokens/);
     // GET is judged the same way (a shorter one: Node refuses URLs over 16 KB itself).
     const short = `{ ${'a '.repeat(1_100)}}`;
-    const get = await fetch(`${stack.url}?query=${encodeURIComponent(short)}`, { headers: { 'apollo-require-preflight': '1' } });
+    const get = await fetch(`${stack.url}?query=${encodeURIComponent(short)}`, { headers: { accept: GRAPHQL_RESPONSE, 'apollo-require-preflight': '1' } });
     expect(get.status).toBe(400);
     expect(((await get.json()) as any).errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxTokens: 1000 });
   });
@@ -141,7 +145,7 @@ describe('field suggestions', () => {
     const typo = '{ communitis { id } }';
     const dev = errorOf(await stack.request(typo));
     expect(dev.message).toMatch(/Did you mean "communities"/);
-    const res = await fetch(productionUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: typo }) });
+    const res = await fetch(productionUrl, { method: 'POST', headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json' }, body: JSON.stringify({ query: typo }) });
     const prod = ((await res.json()) as any).errors[0];
     expect(prod.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(prod.message).toBe('Cannot query field "communitis" on type "Query".');
@@ -151,7 +155,7 @@ describe('field suggestions', () => {
     const q = 'query($c: IssueCategory!) { issues(filter: { categories: [$c] }) { totalCount } }';
     const variables = { c: 'PROPERTY_MANAGMENT' };
     expect(errorOf(await stack.request(q, variables)).message).toMatch(/Did you mean/);
-    const res = await fetch(productionUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables }) });
+    const res = await fetch(productionUrl, { method: 'POST', headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables }) });
     const prod = ((await res.json()) as any).errors[0];
     expect(prod.extensions.code).toBe('BAD_USER_INPUT');
     expect(prod.message).not.toMatch(/Did you mean|PROPERTY_MANAGEMENT/);

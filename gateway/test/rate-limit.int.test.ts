@@ -4,6 +4,10 @@ import { ok, TEST_GATEWAY_SECRET, TEST_JWT_SECRET } from '@plaza/shared/testing'
 import { gatewayEnvSchema, main, type GatewayEnv } from '../src';
 import { startStack, type Stack } from './stack';
 
+// Statuses other than 200 for request errors are what GraphQL over HTTP gives clients that accept
+// application/graphql-response+json; with application/json they answer 200 (graphql-over-http.int.test.ts).
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+
 /**
  * The support/vote rate limit with two gateway processes' worth of `main` on one Redis, as
  * `PORT=4010 npm run start:gateway` beside `npm start` would run: a resident gets 30 calls a
@@ -51,7 +55,7 @@ it('holds 30 support calls a minute per resident across two gateways on one Redi
   const call = (port: number) =>
     fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${resident}` },
+      headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json', authorization: `Bearer ${resident}` },
       body: JSON.stringify({ query: 'mutation($i: ID!) { supportIssue(issueId: $i) { id } }', variables: { i: issueId } }),
     });
   const statuses: number[] = [];
@@ -66,7 +70,7 @@ it('holds 30 support calls a minute per resident across two gateways on one Redi
   const other = await stack.as(['RESIDENT']);
   const res = await fetch(`http://127.0.0.1:${gateways[1]!.port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${other}` },
+    headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json', authorization: `Bearer ${other}` },
     body: JSON.stringify({ query: 'mutation($i: ID!) { supportIssue(issueId: $i) { id } }', variables: { i: issueId } }),
   });
   expect(res.status).toBe(200);
@@ -92,7 +96,7 @@ describe('counts the calls that execute, however the document wraps them', () =>
   const send = (token: string, query: string, variables: Record<string, unknown>) =>
     fetch(`http://127.0.0.1:${gateways[0]!.port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
 

@@ -252,7 +252,8 @@ describe('supportIssue rate limit', () => {
     const call = () =>
       fetch(`${origin()}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${resident}` },
+        // The 429 is what GraphQL over HTTP gives a client accepting application/graphql-response+json.
+        headers: { accept: 'application/graphql-response+json', 'content-type': 'application/json', authorization: `Bearer ${resident}` },
         body: JSON.stringify({ query: 'mutation($i: ID!) { supportIssue(issueId: $i) { id } }', variables: { i: id } }),
       });
     for (let i = 0; i < 30; i++) expect((await call()).status).toBe(200);

@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
   | 'SUBSCRIPTION_OVERFLOW'
-  | 'BAD_REQUEST';
+  | 'BAD_REQUEST'
+  | 'DOWNSTREAM_SERVICE_ERROR';
 
 export abstract class PlazaError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -86,6 +87,19 @@ export class BadRequestError extends PlazaError {
   }
 }
 
+/**
+ * A subgraph did not answer, or answered something other than a 2xx GraphQL response. Names the
+ * subgraph (never its URL or what it sent back), so a client can tell "try again" from a bug.
+ */
+export class DownstreamServiceError extends PlazaError {
+  readonly code = 'DOWNSTREAM_SERVICE_ERROR' as const;
+  constructor(readonly serviceName: string) {
+    super(downstreamMessage(serviceName), 'DOWNSTREAM_SERVICE_ERROR', { serviceName });
+  }
+}
+
+const downstreamMessage = (serviceName: string) => `${serviceName} 服务暂不可用，请稍后再试 (the ${serviceName} service did not answer; try again)`;
+
 const CLIENT_CODES = new Set<string>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX',
   'SUBSCRIPTION_OVERFLOW', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'PERSISTED_QUERY_NOT_FOUND',
@@ -106,6 +120,11 @@ export function formatClientError(formatted: {
 }): { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number> } {
   const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
   const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  if (code === 'DOWNSTREAM_SERVICE_ERROR' && typeof extensions.serviceName === 'string') {
+    // Rebuilt from the name alone: whatever else came with it (a URL, a raw body) stays in the log.
+    const serviceName = extensions.serviceName;
+    return { message: downstreamMessage(serviceName), path: formatted.path, extensions: { code, serviceName } };
+  }
   if (CLIENT_CODES.has(code)) return { ...formatted, extensions };
   return { message: '服务器内部错误 (internal server error; logged with the request id)', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

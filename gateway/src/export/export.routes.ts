@@ -16,6 +16,7 @@ import {
 /** Each export lives with the subgraph that owns its rows; the gateway checks the token and streams it through. */
 export const EXPORTS: Record<string, string> = {
   '/export/issues.csv': 'issues',
+  '/export/departments.csv': 'issues',
   '/export/sessions.csv': 'sessions',
   '/export/activities.csv': 'volunteering',
 };

@@ -246,7 +246,8 @@ export function httpCase(i: number, r: Random, schema: GraphQLSchema, ids: Ids):
   if (slot < 11) {
     const b = r.pick(bombs());
     // As a signed-in or anonymous viewer: a forged token would be refused (401) before the limits.
-    return { kind: 'bomb', label: b.label, method: 'POST', headers: jsonHeaders, body: json({ query: b.query }), as: as === 'forged' ? 'anonymous' : as };
+    // Accepting graphql-response+json: a refused bomb is then 400 (with application/json it is 200, GraphQL over HTTP).
+    return { kind: 'bomb', label: b.label, method: 'POST', headers: { ...jsonHeaders, accept: 'application/graphql-response+json' }, body: json({ query: b.query }), as: as === 'forged' ? 'anonymous' : as };
   }
   if (slot < 16) return malformed(r, as);
   if (slot < 17) return huge(r, as);

@@ -9,6 +9,8 @@ import { VotesService } from './votes/votes.service';
 import { AnalyticsService } from './analytics/analytics.service';
 import { overviewLoaders } from './overview/overview.loaders';
 import { OverviewService } from './overview/overview.service';
+import { FollowService } from './follow/follow.service';
+import { LeagueService } from './league/league.service';
 
 /** Long-lived, one per process. */
 export function createServices(ds: DataSource, directory: SessionsDirectory, clock: Clock) {
@@ -20,6 +22,8 @@ export function createServices(ds: DataSource, directory: SessionsDirectory, clo
     events: new IssueEventService(ds),
     overview: new OverviewService(ds, clock),
     analytics: new AnalyticsService(ds, clock),
+    league: new LeagueService(ds, clock),
+    follow: new FollowService(ds),
   };
 }
 

@@ -9,8 +9,10 @@ import { GridRef, SessionRef, TopicProposalRef } from './federation/refs.entity'
 import { IssueResolver, LedgerEntryResolver } from './issue/issue.resolver';
 import { LoopResolver } from './loop/loop.resolver';
 import { VotesResolver } from './votes/votes.resolver';
+import { FollowResolver } from './follow/follow.resolver';
+import { LeagueResolver } from './league/league.resolver';
 
-export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver, AnalyticsResolver] as const;
+export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver, AnalyticsResolver, LeagueResolver, FollowResolver] as const;
 
 export function buildIssuesSchema() {
   return buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef, Overview, CategoryCount] }, { ...stubReferences, ...overviewReferences });

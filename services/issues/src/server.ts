@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type IssuesContext } from './context';
 import { SessionsDirectory } from './directory/sessions.directory';
 import { issuesExport } from './export/issues.export';
+import { departmentsExport } from './league/league.export';
 import type { Clock } from './issue/issue.service';
 import { buildIssuesSchema } from './schema';
 
@@ -41,7 +42,10 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
       return ctx;
     },
     // Proxied by the gateway; checks the signed identity itself (routes have no GraphQL context).
-    routes: { '/export/issues.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: issuesExport(deps.dataSource, clock) }) },
+    routes: {
+      '/export/issues.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: issuesExport(deps.dataSource, clock) }),
+      '/export/departments.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: departmentsExport(deps.dataSource, clock) }),
+    },
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

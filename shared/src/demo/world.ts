@@ -71,6 +71,13 @@ const at = (month: number, day: number, hour = 2) => new Date(Date.UTC(2025, mon
 const plusDays = (d: Date, days: number, hours = 0) => new Date(d.getTime() + days * DAY + hours * 3_600_000);
 const dayOf = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
+/** Hours from raising to claiming, per department (all under 48: the ledger follows two days after raising). */
+const CLAIM_HOURS: Record<string, number> = {
+  社区居委会: 2, 社区卫生服务中心: 5, 街道综治中心: 8, 物业公司: 14, 街道民政办: 18, 供电公司: 22, 街道城管办: 30, 住建局: 40,
+};
+/** Every n-th ledger entry of these units gets a two-day deadline it then misses. */
+const LATE_EVERY: Record<string, number> = { 住建局: 2, 街道城管办: 3, 物业公司: 4, 供电公司: 5 };
+
 export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
   const rnd = new Random(seed);
   const id = (key: string) => stableId(seed, key);
@@ -154,14 +161,30 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
     };
   };
   const staff = () => `${person()}（社区工作人员）`;
+  // 考核激励 (issue 14): units differ in how fast they claim and how often they finish late. Both
+  // are fixed per unit and per request number, drawing nothing from the random stream, so every
+  // other figure of the year (the report's included) is what it was before.
+  const claim = (i: DemoIssue, t: Date) => {
+    const department = rnd.pick(DEPARTMENTS);
+    i.steps.push({ type: 'claim', at: plusDays(i.raisedAt, 0, CLAIM_HOURS[department] ?? 24), department, claimedBy: staff() });
+    return t;
+  };
+  let ledgerSeq = 0;
   const fullLoop = (i: DemoIssue, rectify: boolean, endAt: Date | null) => {
-    let t = plusDays(i.raisedAt, 1);
-    i.steps.push({ type: 'claim', at: t, department: rnd.pick(DEPARTMENTS), claimedBy: staff() });
+    let t = claim(i, plusDays(i.raisedAt, 1));
     const ledger = (k: number) => {
       t = plusDays(t, 1);
-      const deadline = plusDays(t, rnd.int(10, 30));
+      let deadline = plusDays(t, rnd.int(10, 30));
       const done = plusDays(t, rnd.int(3, 9));
-      i.steps.push({ type: 'ledger', at: t, id: id(`ledger:${i.id}:${k}`), measure: `${i.title}整改措施（第${k + 1}轮）`, responsiblePerson: person(), responsibleUnit: rnd.pick(DEPARTMENTS), deadline: dayOf(deadline), completedAt: done, overdueAt: null });
+      const responsiblePerson = person();
+      const responsibleUnit = rnd.pick(DEPARTMENTS);
+      // A slow unit misses a short deadline now and then (done after it; the sweep marked it first).
+      const late = !rectify && (LATE_EVERY[responsibleUnit] ?? 0) > 0 && ledgerSeq++ % LATE_EVERY[responsibleUnit]! === 0;
+      if (late) deadline = plusDays(t, 2);
+      i.steps.push({
+        type: 'ledger', at: t, id: id(`ledger:${i.id}:${k}`), measure: `${i.title}整改措施（第${k + 1}轮）`, responsiblePerson, responsibleUnit,
+        deadline: dayOf(deadline), completedAt: done, overdueAt: late ? new Date(Date.parse(`${dayOf(deadline)}T16:00:00Z`)) : null,
+      });
       t = plusDays(done, 1);
       i.steps.push({ type: 'feedback', at: t, id: id(`feedback:${i.id}:${k}`), text: '已按台账完成整改，请评价。', givenBy: staff() });
     };
@@ -189,6 +212,13 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
     const onSite = p.outcome?.kind === 'MEDIATION' && k % 3 === 0;
     if (onSite) i.steps.push({ type: 'resolveOnSite', at: plusDays(i.raisedAt, 0, 1), note: '现场调解，双方达成一致' });
     else fullLoop(i, k % 10 === 4, null);
+    // 小事不出网格、大事不出社区: about one in six resolved requests needed the community, one in
+    // twelve the subdistrict (never an on-site one: k % 3 is 1 or 2 here), decided on claiming.
+    const level = k % 12 === 5 ? 'SUBDISTRICT' : k % 6 === 1 ? 'COMMUNITY' : null;
+    if (level && !onSite) {
+      const claimed = i.steps.findIndex((s) => s.type === 'claim');
+      i.steps.splice(claimed + 1, 0, { type: 'escalate', at: plusDays(i.steps[claimed]!.at, 0, 1), level, reason: level === 'COMMUNITY' ? '需社区协调多方' : '涉及多部门，需街道统筹' });
+    }
     if (p.outcome) i.outcomes.push({ ...p.outcome, note: null });
     // Resolved requests from the first months are archived.
     const last = i.steps[i.steps.length - 1]!.at;
@@ -203,7 +233,7 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
       const i = newIssue(n++, rnd.pick(openCategories), k % 2 === 0, false);
       let t = plusDays(i.raisedAt, 1);
       if (status === 'REJECTED') i.steps.push({ type: 'reject', at: t, reason: '不属于社区职责范围，已引导通过司法途径解决' });
-      if (['CLAIMED', 'IN_PROGRESS', 'FEEDBACK_GIVEN', 'RECTIFYING'].includes(status)) i.steps.push({ type: 'claim', at: t, department: rnd.pick(DEPARTMENTS), claimedBy: staff() });
+      if (['CLAIMED', 'IN_PROGRESS', 'FEEDBACK_GIVEN', 'RECTIFYING'].includes(status)) claim(i, t);
       if (k % 5 === 0 && status !== 'REJECTED' && status !== 'SUBMITTED') {
         t = plusDays(t, 1);
         i.steps.push({ type: 'escalate', at: t, level: 'SUBDISTRICT', reason: '涉及多部门，需街道统筹' });

@@ -14,6 +14,7 @@ import {
 import { In, type DataSource } from 'typeorm';
 import type { SessionsDirectory } from '../directory/sessions.directory';
 import { appendEvents } from '../events/event-log';
+import { autoFollow } from '../follow/follow.store';
 import { Issue } from './issue.entity';
 import { FINISHED_STATUSES, IssueEventKind, IssueStatus } from './issue.enums';
 import { parseIssueFilter, parseRaiseIssue, type IssueFilter, type RaiseIssueInput } from './issue.input';
@@ -112,6 +113,7 @@ export class IssueService {
         [data.title, data.description, data.category, data.communityId, community.subdistrict, data.gridId, data.sessionId, data.raisedBy, viewer.id, data.reporterContact],
       );
       await appendEvents(runner, [{ subject: row, event: { kind: IssueEventKind.RAISED, actor: actorOf(viewer), to: IssueStatus.SUBMITTED } }]);
+      await autoFollow(runner, viewer, row.id);
       return row.id as string;
     });
     return this.ds.getRepository(Issue).findOneByOrFail({ id });

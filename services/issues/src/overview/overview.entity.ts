@@ -53,6 +53,12 @@ export class Overview extends OverviewKeyFields {
 
   @Field(() => [CategoryCount], { description: 'resolved in the period, by category; count desc, then category' })
   resolvedByCategory!: CategoryCount[];
+
+  @Field(() => Float, { nullable: true, description: '小事不出网格: of the requests resolved in the period, the share never escalated above GRID; null when none' })
+  settledAtGridShare!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '大事不出社区: of the requests resolved in the period, the share never escalated above COMMUNITY; null when none' })
+  settledInCommunityShare!: number | null;
 }
 
 export type OverviewFigures = Omit<Overview, 'scope' | 'from' | 'to'>;

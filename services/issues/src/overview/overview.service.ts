@@ -37,7 +37,7 @@ export class OverviewService {
       const raisedIn = (a: string) => `(${a}.raised_at >= ${from} AND ${a}.raised_at < ${to})`;
       const resolvedIn = (a: string) => `(${a}.resolved_at >= ${from} AND ${a}.resolved_at < ${to})`;
       return `(WITH s AS (
-          SELECT x.id, x.category, x.resolved_on_site, x.raised_at, x.resolved_at,
+          SELECT x.id, x.category, x.resolved_on_site, x.raised_at, x.resolved_at, x.level,
             ${raisedIn('x')} AS raised,
             (x.status IN ('RESOLVED', 'CLOSED') AND ${resolvedIn('x')}) AS resolved,
             EXISTS (SELECT 1 FROM issues.ledger_entry l WHERE l.issue_id = x.id AND l.status <> 'DONE' AND l.deadline < ${today}) AS overdue
@@ -51,6 +51,9 @@ export class OverviewService {
             count(*) FILTER (WHERE raised AND overdue)::int AS overdue,
             count(*) FILTER (WHERE resolved AND category = 'FAMILY_CONFLICT')::int AS family,
             count(*) FILTER (WHERE resolved AND category = 'NEIGHBOUR_DISPUTE')::int AS neighbour,
+            -- The level only ever goes up, so the level now is the highest it reached.
+            count(*) FILTER (WHERE resolved AND level = 'GRID')::int AS at_grid,
+            count(*) FILTER (WHERE resolved AND level IN ('GRID', 'COMMUNITY'))::int AS in_community,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - raised_at) / 86400.0) FILTER (WHERE resolved) AS median
           FROM s
         )
@@ -62,6 +65,8 @@ export class OverviewService {
              FROM issues.evaluation e JOIN issues.issue x ON x.id = e.issue_id
              WHERE ${inScope('x')} AND e.evaluated_at >= ${from} AND e.evaluated_at < ${to}) AS "satisfactionRate",
           t.family AS "familyConflictsResolved", t.neighbour AS "neighbourDisputesResolved",
+          CASE WHEN t.resolved = 0 THEN NULL ELSE t.at_grid::float8 / t.resolved END AS "settledAtGridShare",
+          CASE WHEN t.resolved = 0 THEN NULL ELSE t.in_community::float8 / t.resolved END AS "settledInCommunityShare",
           (SELECT coalesce(sum(o.quantity), 0)::int FROM issues.outcome o JOIN s ON s.id = o.issue_id AND s.resolved WHERE o.kind = 'SERVICE_FACILITY') AS "facilitiesAdded",
           (SELECT coalesce(sum(o.quantity), 0)::int FROM issues.outcome o JOIN s ON s.id = o.issue_id AND s.resolved WHERE o.kind = 'NEIGHBOURHOOD_CENTRE') AS "neighbourhoodCentresAdded",
           (SELECT coalesce(json_agg(json_build_object('category', c.category, 'count', c.n) ORDER BY c.n DESC, c.category), '[]'::json)

@@ -201,6 +201,11 @@ export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildD
     await insertRows(q, 'plan', ['id', 'issue_id', 'summary', 'proposed_by', 'status', 'votes_for', 'votes_against', 'votes_abstain', 'proposed_at', 'decided_at'], flat('plans'), onProgress);
     await insertRows(q, 'plan_vote', ['plan_id', 'voter_id', 'stance', 'voted_at'], flat('votes'), onProgress);
     await insertRows(q, 'support', ['issue_id', 'supporter_id', 'supported_at'], flat('supports'), onProgress);
+    // Residents follow what they raised or supported (issue 14), as the mutations would have made them.
+    await q.query(`INSERT INTO issues.follow (issue_id, follower_id, followed_at)
+      SELECT id, reporter_id, raised_at FROM issues.issue WHERE reporter_id IS NOT NULL
+      UNION ALL SELECT issue_id, supporter_id, supported_at FROM issues.support
+      ON CONFLICT DO NOTHING`);
 
     // The whole log in time order (stable: within a moment, in the order the mutations wrote it).
     const events = all.flatMap((r) => r.events).map((e, n) => ({ e, n }));

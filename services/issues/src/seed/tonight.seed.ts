@@ -24,6 +24,11 @@ export async function seedTonight(dataSource: DataSource, t: DemoTonight): Promi
       );
       if (i.supporters.length)
         await q.query(`INSERT INTO issues.support (issue_id, supporter_id, supported_at) SELECT $1, unnest($2::text[]), $3`, [i.id, i.supporters, i.raisedAt]);
+      // The reporter and the supporters follow it, as raising and supporting would have made them (issue 14).
+      await q.query(
+        `INSERT INTO issues.follow (issue_id, follower_id, followed_at) SELECT $1, unnest(array_prepend($2::text, $3::text[])), $4 ON CONFLICT DO NOTHING`,
+        [i.id, `demo-reporter-${i.id.slice(0, 8)}`, i.supporters, i.raisedAt],
+      );
     }
     const p = t.plan;
     const count = (s: string) => p.votes.filter((v) => v.stance === s).length;

@@ -4,6 +4,7 @@ import type { EventDraft } from '../events/event-log';
 import { Issue } from '../issue/issue.entity';
 import { FINISHED_STATUSES, IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
 import { actorOf } from '../issue/issue.service';
+import { autoFollow } from '../follow/follow.store';
 import { changeIssue, returning } from '../loop/issue-lock';
 import { parseText } from '../loop/loop.input';
 import { Plan } from './plan.entity';
@@ -26,6 +27,8 @@ export class VotesService {
       const changed = add
         ? await returning(q, `INSERT INTO issues.support (issue_id, supporter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id])
         : await returning(q, `DELETE FROM issues.support WHERE issue_id = $1 AND supporter_id = $2 RETURNING 1`, [issueId, viewer.id]);
+      // Supporting follows (also a repeated support, which may come after an unfollow); withdrawing keeps the follow.
+      if (add) await autoFollow(q, viewer, issueId);
       if (!changed.length) return { result: await q.manager.findOneByOrFail(Issue, { id: issueId }), events: [] };
       const [row] = await returning(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
       return {

@@ -1,0 +1,53 @@
+import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+
+export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json; charset=utf-8';
+export const APPLICATION_JSON = 'application/json; charset=utf-8';
+
+/**
+ * GraphQL over HTTP (the GraphQL Foundation's spec): a client that accepts
+ * `application/graphql-response+json` (any q above 0) gets that media type and its status codes
+ * (a request error — unparseable, invalid, refused before execution — is 4xx); anything else
+ * (`application/json`, `*\/*`, no Accept) gets `application/json`, where such errors answer 200
+ * with the error in `errors`, which is what clients like Apollo Client read as a GraphQL error
+ * rather than a network error.
+ */
+export function acceptsGraphQLResponse(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return type === 'application/graphql-response+json' && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+/**
+ * Statuses that stay whatever the media type: they are about the HTTP request, not a GraphQL
+ * one (wrong method, body too large, media type not acceptable or not supported), or the
+ * caller's identity.
+ */
+const HTTP_LEVEL_STATUSES = new Set([401, 405, 406, 413, 415]);
+/** Codes of a request the server could not read as GraphQL over HTTP at all: 400 in both media types. */
+const HTTP_LEVEL_CODES = new Set(['BAD_REQUEST']);
+
+/** Reshapes one of Apollo's answers for the client's media type (see acceptsGraphQLResponse). */
+export function shapeForAccept(req: HTTPGraphQLRequest, res: HTTPGraphQLResponse): HTTPGraphQLResponse {
+  if (res.body.kind !== 'complete') return res;
+  const headers = new HeaderMap(res.headers);
+  if (acceptsGraphQLResponse(req.headers.get('accept'))) {
+    headers.set('content-type', GRAPHQL_RESPONSE_JSON);
+    return { ...res, headers };
+  }
+  const status = res.status ?? 200;
+  if (status < 400 || status >= 500 || HTTP_LEVEL_STATUSES.has(status)) return res;
+  let codes: string[];
+  try {
+    const body = JSON.parse(res.body.string) as { errors?: { extensions?: { code?: unknown } }[] };
+    if (!Array.isArray(body.errors) || body.errors.length === 0) return res;
+    codes = body.errors.map((e) => String(e.extensions?.code ?? ''));
+  } catch {
+    return res;
+  }
+  if (codes.some((c) => HTTP_LEVEL_CODES.has(c))) return res;
+  headers.set('content-type', APPLICATION_JSON);
+  return { ...res, status: 200, headers };
+}
