@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { UnauthenticatedError } from './errors';
 import { ANONYMOUS, ROLES, type Role, type Viewer } from './viewer';
@@ -12,7 +12,13 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** How long a signed identity stays valid; covers clock skew and a slow subgraph queue. Default 60 s. */
 export const IDENTITY_TTL_MS = 60_000;
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+// One KeyObject per secret: jose would otherwise import the raw bytes on every verification.
+const keys = new Map<string, KeyObject>();
+const key = (secret: string): KeyObject => {
+  let k = keys.get(secret);
+  if (!k) keys.set(secret, (k = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return k;
+};
 
 function toViewer(claims: Record<string, unknown>): Viewer {
   const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => ROLES.includes(r as Role)) : [];
