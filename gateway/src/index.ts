@@ -48,8 +48,9 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
     port,
     app,
     async close() {
-      // Subscriptions complete first (inside app.close), then the bus we opened goes.
-      await app.close();
+      // Drained first (sockets closed with 1012, so clients resume on another gateway), then
+      // the bus we opened goes.
+      await app.drain(env.SHUTDOWN_GRACE_MS);
       await ownBus?.close();
       await limiter?.close();
     },
