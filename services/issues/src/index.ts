@@ -24,7 +24,7 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
   // Live updates: committed issue events go to the bus (none configured: no relay).
   const relay = startEventRelay({
     schema: 'issues', table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload,
-    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
+    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);

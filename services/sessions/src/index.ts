@@ -20,7 +20,7 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
   // Live updates: committed session events go to the bus (none configured: no relay).
   const relay = startEventRelay({
     schema: 'sessions', table: 'session_event', topic: 'sessionEvents', toPayload: sessionEventPayload,
-    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
+    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
   const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);
