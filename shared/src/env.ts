@@ -11,6 +11,11 @@ export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: logLevel.default('info'),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A streaming replica of DATABASE_URL: the analytics reads (overview, trends, common issues,
+   * exports) go there; writes and read-your-writes stay on the primary. Unset: all on the primary.
+   */
+  DATABASE_READ_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   /**
    * `host:port,host:port,…` seed nodes of a Redis Cluster: the bus uses sharded pub/sub and the
