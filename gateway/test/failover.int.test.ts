@@ -183,6 +183,15 @@ describe('failover on the scale-out topology', () => {
       }
     })();
 
+    // The replica's lag as analysts would see it, sampled while the load runs.
+    const lagSamples: number[] = [];
+    const sampler = (async () => {
+      while (running) {
+        await topo.pg.lag().then((l) => lagSamples.push(l.lagMs), () => undefined);
+        await sleep(500);
+      }
+    })();
+
     const faults: { name: string; at: number; recoveredAt?: number }[] = [];
     const fault = async (name: string, act: () => Promise<void>, restart: () => Promise<void>) => {
       const f = { name, at: Date.now() } as (typeof faults)[number];
@@ -218,6 +227,7 @@ describe('failover on the scale-out topology', () => {
     );
     running = false;
     await load;
+    await sampler;
 
     // Every subscriber converges on the log of the community: every event once, in order.
     const pg = new Pg({ connectionString: topo.pg.primary.url });
@@ -271,7 +281,7 @@ describe('failover on the scale-out topology', () => {
       gaps,
       resubscribes: resub.length,
       resubscribeMs: { p50: pct(50), p95: pct(95), max: resub.at(-1) ?? 0 },
-      replica: { ...lag, subgraphsOnReplica: replicaLag.every((r) => r.replica), overviewIssuesRaised: overview.issuesRaised },
+      replica: { ...lag, lagUnderLoadMs: { samples: lagSamples.length, max: Math.max(0, ...lagSamples), nonZero: lagSamples.filter((l) => l > 0).length }, subgraphsOnReplica: replicaLag.every((r) => r.replica), overviewIssuesRaised: overview.issuesRaised },
     };
     console.log(`failover figures: ${JSON.stringify(figures, null, 2)}`);
 
