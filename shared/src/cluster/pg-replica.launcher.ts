@@ -62,11 +62,12 @@ export async function startPgReplicaPair(o: PgReplicaOptions): Promise<PgReplica
   const replica: PgNode = { port: o.replicaPort ?? (await freeLoopbackPort()), url: '', process: null };
   primary.url = `postgres://postgres@127.0.0.1:${primary.port}/${db}`;
   replica.url = `postgres://postgres@127.0.0.1:${replica.port}/${db}`;
-  const as = { ...ids, env: { ...process.env, LC_ALL: 'C.UTF-8' } };
+  const as = { ...ids, env: { ...process.env, LC_ALL: 'C.UTF-8' }, timeout: 60_000 };
 
   const start = async (node: PgNode, dataDir: string) => {
     const child = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(node.port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${o.dir}`], {
-      ...as,
+      ...ids,
+      env: as.env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
@@ -77,7 +78,7 @@ export async function startPgReplicaPair(o: PgReplicaOptions): Promise<PgReplica
     });
     const until = Date.now() + 30_000;
     for (;;) {
-      const c = new Client({ host: '127.0.0.1', port: node.port, user: 'postgres', database: 'postgres' });
+      const c = new Client({ host: '127.0.0.1', port: node.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
       try {
         await c.connect();
         await c.end();
@@ -96,8 +97,9 @@ export async function startPgReplicaPair(o: PgReplicaOptions): Promise<PgReplica
     if (!p) return;
     const exited = new Promise((r) => p.once('exit', r));
     p.kill('SIGINT'); // fast shutdown
-    await Promise.race([exited, sleep(10_000)]);
-    if (node.process) p.kill('SIGKILL');
+    const hard = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(hard);
   };
 
   const pair: PgReplicaPair = {

@@ -36,6 +36,8 @@ export interface RedisClusterOptions {
 
 export interface RedisClusterNode {
   port: number;
+  /** The cluster bus port; chosen free too (port + 10000, Redis' default, may be taken or past 65535). */
+  busPort: number;
   /** The redis-server process, or null while it is down. */
   process: ChildProcess | null;
 }
@@ -67,7 +69,7 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
   const server = o.redisServer ?? 'redis-server';
   const cli = o.redisCli ?? 'redis-cli';
   const nodes: RedisClusterNode[] = [];
-  for (let i = 0; i < count; i++) nodes.push({ port: await freeLoopbackPort(), process: null });
+  for (let i = 0; i < count; i++) nodes.push({ port: await freeLoopbackPort(), busPort: await freeLoopbackPort(), process: null });
 
   const launch = async (node: RedisClusterNode) => {
     const nodeDir = join(dir, String(node.port));
@@ -75,7 +77,7 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
     const child = spawn(
       server,
       [
-        '--port', String(node.port), '--bind', '127.0.0.1', '--protected-mode', 'no',
+        '--port', String(node.port), '--cluster-port', String(node.busPort), '--bind', '127.0.0.1', '--protected-mode', 'no',
         '--cluster-enabled', 'yes', '--cluster-config-file', join(nodeDir, 'nodes.conf'),
         '--cluster-node-timeout', String(o.nodeTimeoutMs ?? 1000),
         // A replica takes over whatever its link to the master says; the default refuses when it was cut off long.
@@ -91,7 +93,7 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
     const until = Date.now() + 10_000;
     for (;;) {
       try {
-        const { stdout } = await run(cli, ['-p', String(node.port), 'ping']);
+        const { stdout } = await run(cli, ['-p', String(node.port), 'ping'], { timeout: 2000 });
         if (stdout.includes('PONG')) return;
       } catch {
         /* not yet */
@@ -101,7 +103,7 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
     }
   };
 
-  const info = async (port: number, ...args: string[]) => (await run(cli, ['-p', String(port), ...args])).stdout;
+  const info = async (port: number, ...args: string[]) => (await run(cli, ['-p', String(port), ...args], { timeout: 2000 })).stdout;
 
   const cluster: RedisCluster = {
     nodesEnv: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
@@ -152,7 +154,7 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
 
   try {
     await Promise.all(nodes.map(launch));
-    await run(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(o.replicas ?? 1), '--cluster-yes']);
+    await run(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(o.replicas ?? 1), '--cluster-yes'], { timeout: 30_000 });
     await cluster.waitHealthy();
     return cluster;
   } catch (e) {
