@@ -12,7 +12,8 @@ import { freePort } from './process-stack';
  * Issue 15, part 3: two replicas of each subgraph (separate processes, started at the same
  * moment) against one database and one Redis Cluster. Migrations run once; exactly one relay
  * per service publishes, and when its holder is killed with SIGKILL the standby publishes
- * within a bounded time; a plan vote's closing (the sweep runs on both replicas) happens once.
+ * within a bounded time; a plan vote's closing and an overdue ledger entry (both sweeps run on
+ * both replicas) happen once.
  */
 
 jest.setTimeout(180_000);
@@ -76,7 +77,7 @@ describe('replicas of every subgraph on one database and one Redis Cluster', () 
     return body.data;
   };
 
-  it('runs migrations once, one relay publishes, the standby takes over after kill -9, a vote closes once', async () => {
+  it('runs migrations once, one relay publishes, the standby takes over after kill -9, a vote closes once, an overdue entry is marked once', async () => {
     const base = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
@@ -145,6 +146,18 @@ describe('replicas of every subgraph on one database and one Redis Cluster', () 
       await new Promise((r) => setTimeout(r, 3000));
       const closed = await pg.query(`SELECT count(*)::int AS n FROM issues.issue_event WHERE kind = 'PLAN_VOTE_CLOSED' AND plan_id = $1`, [planId]);
       expect(closed.rows[0].n).toBe(1);
+
+      // An overdue ledger entry, swept every second by both replicas: marked once, one OVERDUE event.
+      await gql('mutation($id: ID!) { claimIssue(id: $id, department: "社区居委会") { id } }', { id: issueId });
+      const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+      await gql(
+        'mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { id } }',
+        { id: issueId, d: tomorrow },
+      );
+      await pg.query(`UPDATE issues.ledger_entry SET deadline = current_date - 3 WHERE issue_id = $1`, [issueId]);
+      await new Promise((r) => setTimeout(r, 3000));
+      const overdue = await pg.query(`SELECT count(*)::int AS n FROM issues.issue_event WHERE kind = 'OVERDUE' AND issue_id = $1`, [issueId]);
+      expect(overdue.rows[0].n).toBe(1);
 
       // kill -9 the relay's holder: the standby publishes within a bounded time.
       const before = events.results.length;
