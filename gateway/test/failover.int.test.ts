@@ -112,7 +112,21 @@ describe('failover on the scale-out topology', () => {
 
   afterAll(async () => {
     for (const s of subs) s.stop();
+    // Everything the topology started is gone after stop() (as after Ctrl+C of start:cluster).
+    const pids = topo
+      ? [...topo.gateways, ...topo.subgraphs].map((p) => p.child?.pid).concat(topo.haproxy.pid, ...topo.redis.nodes.map((n) => n.process?.pid), topo.pg.primary.process?.pid, topo.pg.replica.process?.pid)
+      : [];
     await topo?.stop();
+    const alive = pids.filter((pid): pid is number => {
+      if (!pid) return false;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
     if (process.env.FAILOVER_KEEP_LOG) {
       mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
       writeFileSync(join(ROOT, 'artifacts', 'failover.log'), lines.join('\n'));
