@@ -8,6 +8,7 @@ import { Client as Pg } from 'pg';
 import { Cluster } from 'ioredis';
 import { eventSeq, signToken } from '@plaza/shared';
 import { startTopology, type Topology } from '@plaza/shared/cluster';
+import { TEST_GATEWAY_SECRET, TEST_JWT_SECRET } from '@plaza/shared/testing';
 
 /**
  * Issue 15: the failover suite on the scale-out topology (npm run start:cluster's): a 6-node
@@ -22,7 +23,7 @@ import { startTopology, type Topology } from '@plaza/shared/cluster';
 
 const SUBSCRIBERS = Number(process.env.FAILOVER_SUBSCRIBERS || 200);
 const ROOT = join(__dirname, '..', '..');
-const JWT = 'dev-only-jwt-secret-change-me-0123456789';
+const JWT = TEST_JWT_SECRET;
 jest.setTimeout(280_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -102,7 +103,7 @@ describe('failover on the scale-out topology', () => {
       dataDir: join(dir, 'data'),
       supervise: false,
       // info: the relays say which replica holds the lead ('relay active').
-      env: { LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1500', PLAZA_CHANNEL_PREFIX: PREFIX },
+      env: { LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1500', PLAZA_CHANNEL_PREFIX: PREFIX, JWT_SECRET: TEST_JWT_SECRET, GATEWAY_SECRET: TEST_GATEWAY_SECRET },
       onLine: (name, line) => {
         lines.push(`${name} ${line}`);
         if (lines.length > 3000) lines.shift();
