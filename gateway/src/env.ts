@@ -31,6 +31,11 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   CORS_ORIGINS: z.string().optional(),
   /** 1: serve /graphiql even with NODE_ENV=production (off there by default). */
   PLAZA_GRAPHIQL: z.enum(['0', '1']).optional(),
+  /**
+   * On SIGTERM: how long open requests and sockets may go on after /ready turned 503 and new
+   * connections are refused, before sockets close with 1012 (service restart). Default 5000 ms.
+   */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { JWT_SECRET: string; GATEWAY_SECRET: string };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub, runMain } from '@plaza/shared';
+import { busFromEnv, createLogger, hasRedis, loadEnvOrExit, parseClusterNodes, type PubSub, runMain } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 import { RedisLimiter } from './rate-limit/redis.limiter';
@@ -23,11 +23,19 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
   const log = createLogger('gateway', env.LOG_LEVEL);
   // The bus: the one handed in (one-process start), else Redis when configured, else none (then
   // subscriptions are refused with the reason; queries and mutations work as before).
-  const ownBus = !deps.pubsub && env.REDIS_URL ? new RedisPubSub({ url: env.REDIS_URL, prefix: env.PLAZA_CHANNEL_PREFIX, log }) : null;
+  const ownBus = deps.pubsub ? null : busFromEnv(env, log);
   const pubsub = deps.pubsub ?? ownBus;
   if (!pubsub) log.warn('no REDIS_URL and no in-process bus: GraphQL subscriptions are disabled');
   // With Redis, the support/vote rate limit is counted there, so it holds across gateways.
-  const limiter = env.REDIS_URL ? new RedisLimiter({ url: env.REDIS_URL, prefix: env.PLAZA_CHANNEL_PREFIX, name: 'support', log }) : undefined;
+  const limiter = hasRedis(env)
+    ? new RedisLimiter({
+        url: env.REDIS_URL ?? '',
+        clusterNodes: env.REDIS_CLUSTER_NODES ? parseClusterNodes(env.REDIS_CLUSTER_NODES) : undefined,
+        prefix: env.PLAZA_CHANNEL_PREFIX,
+        name: 'support',
+        log,
+      })
+    : undefined;
   const app = await createGatewayServer({
     subscriptions: { pubsub },
     subgraphUrls: subgraphUrls(env),
@@ -50,8 +58,9 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
     port,
     app,
     async close() {
-      // Subscriptions complete first (inside app.close), then the bus we opened goes.
-      await app.close();
+      // Drained first (sockets closed with 1012, so clients resume on another gateway), then
+      // the bus we opened goes.
+      await app.drain(env.SHUTDOWN_GRACE_MS);
       await ownBus?.close();
       await limiter?.close();
     },

@@ -35,6 +35,7 @@ import { hardenScalars } from './inputs/strict-scalars';
 import { checkPersistedQuery } from './inputs/persisted-query.check';
 import { GatewayApolloServer } from './http/graphql-over-http.apollo';
 import { corsHandler, parseCorsOrigins, type CorsOrigins } from './http/cors';
+import { createDrain } from './lifecycle/drain';
 
 /**
  * Byte budgets of Apollo's per-document caches at the gateway (its defaults are 30 MiB each,
@@ -93,6 +94,12 @@ export interface GatewayApp {
   /** The subscription server when `deps.subscriptions` had a bus, else null. */
   subscriptions: SubscriptionServer | null;
   listen(port: number, host?: string): Promise<number>;
+  /**
+   * The SIGTERM path (lifecycle/drain.ts): /ready answers 503 and no new connection is taken at
+   * once; after up to `graceMs` open sockets close with 1012 (clients resume elsewhere with
+   * `after`); then close().
+   */
+  drain(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -211,6 +218,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
+        if (drain.draining) return sendJson(res, 503, { status: 'draining', service: 'gateway' });
         const checks = await Promise.all(
           Object.entries(subgraphs).map(async ([name, url]) => [name, await answersReady(url, readyTimeoutMs)] as const),
         );
@@ -253,6 +261,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   });
   server.keepAliveTimeout = 65_000;
 
+  const drain = createDrain({ server, sockets: () => subscriptions?.sockets() ?? [], log });
+
   if (deps.subscriptions) {
     const pubsub = deps.subscriptions.pubsub;
     if (!loaded.api) throw new Error('the gateway loaded no API schema');
@@ -276,6 +286,15 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     } else refuseSubscriptions(server);
   }
 
+  let closed: Promise<void> | null = null;
+  const close = () =>
+    (closed ??= (async () => {
+      // First: completes every subscription and closes the sockets, so the server can close.
+      await subscriptions?.close();
+      await closeServer(server);
+      await apollo.stop();
+      loopDelay.disable();
+    })());
   return {
     server,
     apollo,
@@ -283,13 +302,11 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     subgraphs,
     subscriptions,
     listen: (port, host) => listen(server, port, host),
-    async close() {
-      // First: completes every subscription and closes the sockets, so the server can close.
-      await subscriptions?.close();
-      await closeServer(server);
-      await apollo.stop();
-      loopDelay.disable();
+    async drain(graceMs) {
+      await drain.drain(graceMs);
+      await close();
     },
+    close,
   };
 }
 

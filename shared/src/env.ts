@@ -11,7 +11,17 @@ export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: logLevel.default('info'),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A streaming replica of DATABASE_URL: the analytics reads (overview, trends, common issues,
+   * exports) go there; writes and read-your-writes stay on the primary. Unset: all on the primary.
+   */
+  DATABASE_READ_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /**
+   * `host:port,host:port,…` seed nodes of a Redis Cluster: the bus uses sharded pub/sub and the
+   * rate limit hash-tagged keys there. Wins over REDIS_URL; unset: single-node Redis (default).
+   */
+  REDIS_CLUSTER_NODES: z.string().regex(/^\s*[^,\s]+:\d+(\s*,\s*[^,\s]+:\d+)*\s*$/, 'expected host:port[,host:port…]').optional(),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Prefix of every Redis channel, so several deployments can share one Redis. Default `plaza`. */

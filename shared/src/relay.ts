@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { PubSub } from './pubsub/pubsub';
-import { RedisPubSub } from './pubsub/redis';
+import { busFromEnv } from './pubsub/bus.factory';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { eventCursor, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
 
@@ -256,9 +256,11 @@ export interface EventRelayOptions<K extends TopicName> {
   table: string;
   topic: K;
   toPayload: OutboxRelayOptions<K>['toPayload'];
-  /** The bus handed in (one-process start); else Redis when `redisUrl` is set; else no relay. */
+  /** The bus handed in (one-process start); else a Redis Cluster or Redis when configured; else no relay. */
   pubsub?: PubSub;
   redisUrl?: string;
+  /** A Redis Cluster (`host:port,…`); wins over redisUrl. */
+  redisClusterNodes?: string;
   channelPrefix: string;
   log: Logger;
 }
@@ -269,7 +271,7 @@ export interface EventRelayOptions<K extends TopicName> {
  * mutations still write the log, nothing is published.
  */
 export function startEventRelay<K extends TopicName>(o: EventRelayOptions<K>): { relay: OutboxRelay<K>; stop(): Promise<void> } | null {
-  const ownBus = !o.pubsub && o.redisUrl ? new RedisPubSub({ url: o.redisUrl, prefix: o.channelPrefix, log: o.log }) : null;
+  const ownBus = o.pubsub ? null : busFromEnv({ REDIS_URL: o.redisUrl, REDIS_CLUSTER_NODES: o.redisClusterNodes, PLAZA_CHANNEL_PREFIX: o.channelPrefix }, o.log);
   const pubsub = o.pubsub ?? ownBus;
   if (!pubsub) return null;
   const relay = new OutboxRelay({ url: o.databaseUrl, schema: o.schema, table: o.table, topic: o.topic, toPayload: o.toPayload, pubsub, log: o.log }).start();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import Redis, { Cluster, type ClusterNode } from 'ioredis';
 import type { Logger } from 'pino';
 import { readyWithin, redisRetryStrategy } from '@plaza/shared';
 import { MemoryLimiter } from './memory.limiter';
@@ -7,6 +7,11 @@ import { DEFAULT_LIMIT, DEFAULT_WINDOW_MS, type RateLimiter, type RateLimitOptio
 
 export interface RedisLimiterOptions extends RateLimitOptions {
   url: string;
+  /**
+   * A Redis Cluster instead of `url`: the key's viewer part is a hash tag
+   * (`${prefix}:ratelimit:${name}:{${key}}`), so everything counted for one viewer shares a slot.
+   */
+  clusterNodes?: ClusterNode[];
   /** Key prefix, e.g. the channel prefix: `${prefix}:ratelimit:${name}:${key}`. */
   prefix: string;
   /** Names the counted thing within the prefix. */
@@ -37,7 +42,7 @@ redis.call('PEXPIRE', KEYS[1], window)
 return 0
 `;
 
-type WithTake = Redis & { plazaTake(key: string, limit: number, windowMs: number, cost: number, member: string): Promise<number> };
+type WithTake = (Redis | Cluster) & { plazaTake(key: string, limit: number, windowMs: number, cost: number, member: string): Promise<number> };
 
 /**
  * The sliding window shared by every gateway on one Redis, so a viewer gets `limit` calls per
@@ -60,22 +65,28 @@ export class RedisLimiter implements RateLimiter {
     this.windowMs = o.windowMs ?? DEFAULT_WINDOW_MS;
     this.timeoutMs = o.timeoutMs ?? 250;
     this.fallback = new MemoryLimiter({ limit: this.limit, windowMs: this.windowMs });
-    this.redis = new Redis(o.url, {
+    const options = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: this.timeoutMs,
       retryStrategy: redisRetryStrategy,
       connectionName: `${o.prefix}:ratelimit`,
-    }) as WithTake;
+    };
+    this.redis = (
+      o.clusterNodes
+        ? new Cluster(o.clusterNodes, { enableOfflineQueue: false, clusterRetryStrategy: redisRetryStrategy, retryDelayOnFailover: 50, redisOptions: options })
+        : new Redis(o.url, options)
+    ) as WithTake;
     this.redis.defineCommand('plazaTake', { numberOfKeys: 1, lua: TAKE });
     this.redis.on('error', (err) => this.warn(err, 'rate limit: redis connection error'));
   }
 
   async take(key: string, cost = 1): Promise<number> {
     try {
-      if (this.redis.status !== 'ready') await readyWithin(this.redis, this.timeoutMs, 'the rate limit');
+      if (this.redis.status !== 'ready') await readyWithin(this.redis as Redis, this.timeoutMs, 'the rate limit');
       const member = `${this.instance}:${++this.seq}`;
-      return Number(await this.redis.plazaTake(`${this.o.prefix}:ratelimit:${this.o.name}:${key}`, this.limit, this.windowMs, cost, member));
+      const k = this.o.clusterNodes ? `${this.o.prefix}:ratelimit:${this.o.name}:{${key}}` : `${this.o.prefix}:ratelimit:${this.o.name}:${key}`;
+      return Number(await this.redis.plazaTake(k, this.limit, this.windowMs, cost, member));
     } catch (e) {
       this.warn(e as Error, 'rate limit: redis did not answer; counting in this gateway only');
       return this.fallback.takeNow(key, cost);

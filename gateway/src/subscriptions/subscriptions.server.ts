@@ -87,6 +87,8 @@ export interface SubscriptionServer {
   latency(): SubscriptionLatency;
   /** Completes every subscription, closes every socket and leaves the bus. */
   close(): Promise<void>;
+  /** The sockets open now; a draining gateway closes them with 1012 so clients resume with `after`. */
+  sockets(): Iterable<WebSocket>;
 }
 
 interface Connection {
@@ -363,6 +365,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       return { ...counters, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
     },
     latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
+    sockets: () => wss.clients,
     async close() {
       if (closing) return;
       closing = true;

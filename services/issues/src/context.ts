@@ -13,16 +13,17 @@ import { FollowService } from './follow/follow.service';
 import { LeagueService } from './league/league.service';
 
 /** Long-lived, one per process. */
-export function createServices(ds: DataSource, directory: SessionsDirectory, clock: Clock) {
+export function createServices(ds: DataSource, directory: SessionsDirectory, clock: Clock, read: DataSource = ds) {
   const issue = new IssueService(ds, directory, clock);
   return {
     issue,
     loop: new LoopService(ds, clock),
     votes: new VotesService(ds),
     events: new IssueEventService(ds),
-    overview: new OverviewService(ds, clock),
-    analytics: new AnalyticsService(ds, clock),
-    league: new LeagueService(ds, clock),
+    // Analytics read the replica when there is one: minutes-old figures are fine for them.
+    overview: new OverviewService(read, clock),
+    analytics: new AnalyticsService(read, clock),
+    league: new LeagueService(read, clock),
     follow: new FollowService(ds),
   };
 }

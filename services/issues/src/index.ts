@@ -21,12 +21,14 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
   const dataSource = createIssuesDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
+  // Analytics reads from a streaming replica when DATABASE_READ_URL names one (never migrated: it follows the primary).
+  const readDataSource = env.DATABASE_READ_URL ? await createIssuesDataSource(env.DATABASE_READ_URL).initialize() : undefined;
   // Live updates: committed issue events go to the bus (none configured: no relay).
   const relay = startEventRelay({
     schema: 'issues', table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload,
-    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
+    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
-  const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
+  const app = await createServer({ dataSource, readDataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);
   const overdue = startOverdueJob({ dataSource, intervalMs: env.OVERDUE_SWEEP_MS, log });
   const voteClose = startVoteCloseJob({ dataSource, intervalMs: env.VOTE_CLOSE_SWEEP_MS, log });
@@ -39,6 +41,7 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
       await app.close();
       await relay?.stop();
       await dataSource.destroy();
+      await readDataSource?.destroy();
     },
   };
 }

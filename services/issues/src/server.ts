@@ -1,4 +1,4 @@
-import { createLogger, createSubgraphApp, csvExportRoute, type App, type Logger } from '@plaza/shared';
+import { createLogger, createSubgraphApp, csvExportRoute, replicaLagRoute, type App, type Logger } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type IssuesContext } from './context';
 import { SessionsDirectory } from './directory/sessions.directory';
@@ -9,6 +9,8 @@ import { buildIssuesSchema } from './schema';
 
 export interface IssuesDeps {
   dataSource: DataSource;
+  /** Where the analytics reads (overview, trends, common issues, exports) go: a streaming replica. Default dataSource. */
+  readDataSource?: DataSource;
   gatewaySecret: string;
   /** The sessions subgraph, where community, grid and session ids are checked. */
   sessionsUrl: string;
@@ -23,7 +25,8 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
   const { schema } = await buildIssuesSchema();
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? createLogger('issues', 'silent');
-  const services = createServices(deps.dataSource, new SessionsDirectory(deps.sessionsUrl, deps.gatewaySecret), clock);
+  const read = deps.readDataSource ?? deps.dataSource;
+  const services = createServices(deps.dataSource, new SessionsDirectory(deps.sessionsUrl, deps.gatewaySecret), clock, read);
   return createSubgraphApp<IssuesContext>({
     name: 'issues',
     schema,
@@ -43,8 +46,9 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
     },
     // Proxied by the gateway; checks the signed identity itself (routes have no GraphQL context).
     routes: {
-      '/export/issues.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: issuesExport(deps.dataSource, clock) }),
-      '/export/departments.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: departmentsExport(deps.dataSource, clock) }),
+      '/export/issues.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: issuesExport(read, clock) }),
+      '/export/departments.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: departmentsExport(read, clock) }),
+      '/metrics/replica': replicaLagRoute(read),
     },
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');

@@ -26,7 +26,7 @@ async function startSessions() {
 }
 
 /** The issues subgraph on a fresh database, with a sessions subgraph beside it and a clock the test sets. */
-export async function startIssues() {
+export async function startIssues(o: { separateReads?: boolean } = {}) {
   const sessions = await startSessions();
   const db: TestDatabase = await createTestDatabase('issues');
   const counter = new StatementCounter();
@@ -35,7 +35,10 @@ export async function startIssues() {
   await migrate(dataSource, SCHEMA);
   const clock = { now: null as Date | null };
   const now = () => clock.now ?? new Date();
-  const app = await createServer({ dataSource, gatewaySecret: TEST_GATEWAY_SECRET, sessionsUrl: sessions.url, clock: now });
+  // separateReads: analytics on a second connection pool (as with DATABASE_READ_URL), counted apart.
+  const readCounter = new StatementCounter();
+  const readDataSource = o.separateReads ? await createIssuesDataSource(db.url, readCounter).initialize() : undefined;
+  const app = await createServer({ dataSource, readDataSource, gatewaySecret: TEST_GATEWAY_SECRET, sessionsUrl: sessions.url, clock: now });
   const port = await app.listen(0);
   const url = `http://127.0.0.1:${port}/graphql`;
   const admin = viewer(['ADMIN'], [], 'admin');
@@ -44,6 +47,7 @@ export async function startIssues() {
     dbUrl: db.url,
     dataSource,
     counter,
+    readCounter,
     sessions,
     /** Pins "now" for the service (null: the wall clock). */
     setNow(at: Date | null) {
@@ -65,6 +69,7 @@ export async function startIssues() {
     async stop() {
       await app.close();
       await dataSource.destroy();
+      await readDataSource?.destroy();
       await db.drop();
       await sessions.stop();
     },

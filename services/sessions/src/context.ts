@@ -13,26 +13,26 @@ import { visitLoaders } from './visit/visit.loaders';
 import { VisitService } from './visit/visit.service';
 
 /** Long-lived, one per process. */
-export function createServices(ds: DataSource) {
+export function createServices(ds: DataSource, read: DataSource = ds) {
   const community = new CommunityService(ds);
   return {
     community,
     visit: new VisitService(ds, community),
     topic: new TopicService(ds, community),
     session: new SessionService(ds, community),
-    overview: new OverviewService(ds),
+    overview: new OverviewService(read), // the replica when there is one
     events: new SessionEventService(ds),
   };
 }
 
 /** One DataLoader set per request, so batching never leaks data across viewers. */
-export function createLoaders(ds: DataSource) {
+export function createLoaders(ds: DataSource, read: DataSource = ds) {
   return {
     ...communityLoaders(ds),
     ...visitLoaders(ds),
     ...topicLoaders(ds),
     ...sessionLoaders(ds),
-    ...overviewLoaders(ds),
+    ...overviewLoaders(read),
   };
 }
 

@@ -17,12 +17,14 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
   const dataSource = createSessionsDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
+  // Analytics reads from a streaming replica when DATABASE_READ_URL names one (never migrated: it follows the primary).
+  const readDataSource = env.DATABASE_READ_URL ? await createSessionsDataSource(env.DATABASE_READ_URL).initialize() : undefined;
   // Live updates: committed session events go to the bus (none configured: no relay).
   const relay = startEventRelay({
     schema: 'sessions', table: 'session_event', topic: 'sessionEvents', toPayload: sessionEventPayload,
-    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
+    dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
-  const app = await createServer({ dataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
+  const app = await createServer({ dataSource, readDataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
   const port = await app.listen(env.PORT, env.HOST);
   log.info({ port }, `sessions subgraph on http://${env.HOST}:${port}/graphql`);
   return {
@@ -31,6 +33,7 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
       await app.close();
       await relay?.stop();
       await dataSource.destroy();
+      await readDataSource?.destroy();
     },
   };
 }

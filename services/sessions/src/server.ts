@@ -1,4 +1,4 @@
-import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute } from '@plaza/shared';
+import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute, replicaLagRoute } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type SessionsContext } from './context';
 import { sessionsExport } from './export/sessions.export';
@@ -6,6 +6,8 @@ import { buildSessionsSchema } from './schema';
 
 export interface SessionsDeps {
   dataSource: DataSource;
+  /** Where the analytics reads (overview, trends, common issues, exports) go: a streaming replica. Default dataSource. */
+  readDataSource?: DataSource;
   gatewaySecret: string;
   production?: boolean;
   log?: Logger;
@@ -14,7 +16,8 @@ export interface SessionsDeps {
 /** Builds the subgraph without side effects: no port is bound until `listen`. */
 export async function createServer(deps: SessionsDeps): Promise<App> {
   const { schema } = await buildSessionsSchema();
-  const services = createServices(deps.dataSource);
+  const read = deps.readDataSource ?? deps.dataSource;
+  const services = createServices(deps.dataSource, read);
   const log = deps.log ?? createLogger('sessions', 'silent');
   return createSubgraphApp<SessionsContext>({
     name: 'sessions',
@@ -24,9 +27,10 @@ export async function createServer(deps: SessionsDeps): Promise<App> {
     log,
     routes: {
       // The gateway proxies GET /export/sessions.csv here with the viewer's signed identity.
-      '/export/sessions.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: sessionsExport(deps.dataSource, services.session) }),
+      '/export/sessions.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: sessionsExport(read, services.session) }),
+      '/metrics/replica': replicaLagRoute(read),
     },
-    extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource) }),
+    extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource, read) }),
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

@@ -20,12 +20,12 @@ export function createServices(ds: DataSource, directory: ForeignDirectory) {
 }
 
 /** One DataLoader set per request, so batching never leaks data across viewers. */
-export function createLoaders(ds: DataSource) {
+export function createLoaders(ds: DataSource, read: DataSource = ds) {
   return {
     ...teamLoaders(ds),
     ...activityLoaders(ds),
     ...cadreLoaders(ds),
-    ...overviewLoaders(ds),
+    ...overviewLoaders(read), // the replica when there is one
   };
 }
 

@@ -16,8 +16,11 @@ export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
   const dataSource = createVolunteeringDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
+  // Analytics reads from a streaming replica when DATABASE_READ_URL names one (never migrated: it follows the primary).
+  const readDataSource = env.DATABASE_READ_URL ? await createVolunteeringDataSource(env.DATABASE_READ_URL).initialize() : undefined;
   const app = await createServer({
     dataSource,
+    readDataSource,
     gatewaySecret: env.GATEWAY_SECRET,
     sessionsUrl: env.SESSIONS_URL,
     issuesUrl: env.ISSUES_URL,
@@ -31,6 +34,7 @@ export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
     async close() {
       await app.close();
       await dataSource.destroy();
+      await readDataSource?.destroy();
     },
   };
 }

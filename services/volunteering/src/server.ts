@@ -1,4 +1,4 @@
-import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute } from '@plaza/shared';
+import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute, replicaLagRoute } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type VolunteeringContext } from './context';
 import { activitiesExport } from './export/activities.export';
@@ -7,6 +7,8 @@ import { buildVolunteeringSchema } from './schema';
 
 export interface VolunteeringDeps {
   dataSource: DataSource;
+  /** Where the analytics reads (overview, trends, common issues, exports) go: a streaming replica. Default dataSource. */
+  readDataSource?: DataSource;
   gatewaySecret: string;
   /** Sessions subgraph, owner of communities and sessions. Default http://127.0.0.1:4001/graphql. */
   sessionsUrl?: string;
@@ -27,6 +29,7 @@ export async function createServer(deps: VolunteeringDeps): Promise<App> {
       { sessionsUrl: deps.sessionsUrl ?? 'http://127.0.0.1:4001/graphql', issuesUrl: deps.issuesUrl ?? 'http://127.0.0.1:4002/graphql' },
       deps.gatewaySecret,
     );
+  const read = deps.readDataSource ?? deps.dataSource;
   const services = createServices(deps.dataSource, directory);
   const log = deps.log ?? createLogger('volunteering', 'silent');
   return createSubgraphApp<VolunteeringContext>({
@@ -37,9 +40,10 @@ export async function createServer(deps: VolunteeringDeps): Promise<App> {
     log,
     routes: {
       // The gateway proxies GET /export/activities.csv here with the viewer's signed identity.
-      '/export/activities.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: activitiesExport(deps.dataSource, services.activity) }),
+      '/export/activities.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: activitiesExport(read, services.activity) }),
+      '/metrics/replica': replicaLagRoute(read),
     },
-    extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource) }),
+    extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource, read) }),
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

@@ -3,3 +3,5 @@ export * from './topics';
 export * from './memory';
 export * from './redis';
 export * from './redis-ready';
+export * from './redis-cluster';
+export * from './bus.factory';

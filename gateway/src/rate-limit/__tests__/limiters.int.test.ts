@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { DEFAULT_REDIS_URL } from '@plaza/shared';
+import { DEFAULT_REDIS_URL, parseClusterNodes } from '@plaza/shared';
+import { startRedisCluster, type RedisCluster } from '@plaza/shared/cluster';
 import { MemoryLimiter } from '../memory.limiter';
 import type { RateLimiter } from '../rate-limiter';
 import { RedisLimiter } from '../redis.limiter';
@@ -12,10 +13,20 @@ afterEach(async () => {
   for (const l of open.splice(0)) await l.close();
 });
 
-// The same behaviour from both: Redis is real, clocks are real, windows short.
+// A real 6-node Redis Cluster for the cluster runs.
+let cluster: RedisCluster;
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 60_000);
+afterAll(() => cluster?.stop());
+const onCluster = (prefix: string, limit: number, windowMs: number) =>
+  new RedisLimiter({ url: '', clusterNodes: parseClusterNodes(cluster.nodesEnv), prefix, name: 't', limit, windowMs, timeoutMs: 1000 });
+
+// The same behaviour from all: Redis is real, clocks are real, windows short.
 const kinds: [string, (limit: number, windowMs: number) => RateLimiter][] = [
   ['memory', (limit, windowMs) => new MemoryLimiter({ limit, windowMs })],
   ['redis', (limit, windowMs) => new RedisLimiter({ url: REDIS_URL, prefix: `plaza-test-${randomBytes(4).toString('hex')}`, name: 't', limit, windowMs })],
+  ['redis cluster', (limit, windowMs) => onCluster(`plaza-test-${randomBytes(4).toString('hex')}`, limit, windowMs)],
 ];
 
 describe.each(kinds)('%s limiter', (_name, make) => {
@@ -60,6 +71,16 @@ describe('RedisLimiter across gateways', () => {
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a! : b!).take('resident-1')));
     expect(results.filter((r) => r === 0)).toHaveLength(30);
     expect(results.filter((r) => r > 0).every((r) => r <= 60)).toBe(true);
+  });
+
+  it('holds it on a Redis Cluster too, in one hash-tagged key per viewer', async () => {
+    const prefix = `plaza-test-${randomBytes(4).toString('hex')}`;
+    const [a, b] = [0, 1].map(() => onCluster(prefix, 30, 60_000));
+    open.push(a!, b!);
+    for (const l of [a, b]) for (let i = 0; i < 100 && (l as any).redis.status !== 'ready'; i++) await sleep(50);
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a! : b!).take('resident-1')));
+    expect(results.filter((r) => r === 0)).toHaveLength(30);
+    expect(await (a as any).redis.zcard(`${prefix}:ratelimit:t:{resident-1}`)).toBe(30);
   });
 
   it('counts in memory while Redis does not answer, and never throws', async () => {

@@ -1,0 +1,3 @@
+export * from './redis-cluster.launcher';
+export * from './pg-replica.launcher';
+export * from './topology';
