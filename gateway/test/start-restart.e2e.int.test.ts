@@ -7,20 +7,23 @@ import { createTestDatabase, type TestDatabase } from '@plaza/shared/testing';
 /**
  * `npm start` with REDIS_URL (one process per package) as a supervisor (issue 11, finding 1: one
  * crash used to stop the whole system): a subgraph killed outright is started again and the
- * gateway is ready again; SIGTERM still stops every process. It needs the fixed ports of
- * `npm start` (4000–4003), so it says so and passes over itself when something holds them.
+ * gateway is ready again; SIGTERM still stops every process. On free ports (PORT and
+ * SESSIONS_PORT / ISSUES_PORT / VOLUNTEERING_PORT), so it runs beside a live `npm start`.
  */
 
 const ROOT = join(__dirname, '..', '..');
-const PORTS = [4000, 4001, 4002, 4003];
 jest.setTimeout(120_000);
 
-const free = (port: number) =>
-  new Promise<boolean>((resolve) => {
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
     const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
+let gatewayPort = 0;
 
 const children = (pid: number): { pid: number; args: string }[] => {
   try {
@@ -47,7 +50,7 @@ async function until(check: () => Promise<boolean> | boolean, ms: number): Promi
 
 const ready = async () => {
   try {
-    return (await fetch('http://127.0.0.1:4000/ready', { signal: AbortSignal.timeout(2000) })).status === 200;
+    return (await fetch(`http://127.0.0.1:${gatewayPort}/ready`, { signal: AbortSignal.timeout(2000) })).status === 200;
   } catch {
     return false;
   }
@@ -66,12 +69,8 @@ afterAll(async () => {
 });
 
 it('restarts a subgraph that died, and SIGTERM stops them all', async () => {
-  const busy = [];
-  for (const p of PORTS) if (!(await free(p))) busy.push(p);
-  if (busy.length) {
-    console.warn(`start-restart: ports ${busy.join(', ')} are in use (an \`npm start\` running?); not run`);
-    return;
-  }
+  const [g, s, i, v] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  gatewayPort = g;
   db = await createTestDatabase('start');
   start = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
@@ -81,6 +80,10 @@ it('restarts a subgraph that died, and SIGTERM stops them all', async () => {
       REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
       PLAZA_CHANNEL_PREFIX: `plaza-start-${randomBytes(4).toString('hex')}`,
       LOG_LEVEL: 'warn',
+      PORT: String(g),
+      SESSIONS_PORT: String(s),
+      ISSUES_PORT: String(i),
+      VOLUNTEERING_PORT: String(v),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,7 +96,7 @@ it('restarts a subgraph that died, and SIGTERM stops them all', async () => {
   process.kill(issues!.pid, 'SIGKILL');
   expect(await until(() => output.includes('issues exited (SIGKILL); restarting it'), 10_000)).toBe(true);
   expect(await until(async () => (await ready()) && children(start!.pid!).some((c) => c.args.includes('issues') && c.pid !== issues!.pid), 30_000)).toBe(true);
-  const res = await fetch('http://127.0.0.1:4000/graphql', {
+  const res = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: '{ issues(first: 1) { totalCount } }' }),
