@@ -22,7 +22,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const PLAN = `id status votesFor votesAgainst votesAbstain votesCast voteOpen voteOpenedAt voteClosesAt voteClosedAt`;
+const PLAN = `id status votesFor votesAgainst votesAbstain votesCast voters voteOpen voteOpenedAt voteClosesAt voteClosedAt`;
 const VOTE = `mutation($p: ID!, $s: Stance!) { votePlan(planId: $p, stance: $s) { ${PLAN} } }`;
 const OPEN = `mutation($p: ID!, $at: DateTime) { openPlanVote(planId: $p, closesAt: $at) { ${PLAN} } }`;
 const CLOSE = `mutation($p: ID!) { closePlanVote(planId: $p) { ${PLAN} } }`;
@@ -44,7 +44,7 @@ describe('plan votes with a window', () => {
   it('a plan nobody opened explicitly takes votes as before, and says so', async () => {
     const p = await newPlan();
     const r = ok(await h.request(VOTE, { p, s: 'FOR' }, resident())).votePlan;
-    expect(r).toMatchObject({ votesFor: 1, votesCast: 1, voteOpen: true, voteOpenedAt: null, voteClosesAt: null, voteClosedAt: null });
+    expect(r).toMatchObject({ votesFor: 1, votesCast: 1, voters: 1, voteOpen: true, voteOpenedAt: null, voteClosesAt: null, voteClosedAt: null });
   });
 
   it('closePlanVote closes it: a later vote is CONFLICT, a second close too; openPlanVote reopens it', async () => {
@@ -52,7 +52,7 @@ describe('plan votes with a window', () => {
     ok(await h.request(VOTE, { p, s: 'FOR' }, resident()));
     ok(await h.request(VOTE, { p, s: 'AGAINST' }, resident()));
     const closed = ok(await h.request(CLOSE, { p }, staff)).closePlanVote;
-    expect(closed).toMatchObject({ status: 'OPEN', voteOpen: false, votesCast: 2, voteClosedAt: expect.any(String) });
+    expect(closed).toMatchObject({ status: 'OPEN', voteOpen: false, votesCast: 2, voters: 2, voteClosedAt: expect.any(String) });
     expect(errorOf(await h.request(VOTE, { p, s: 'FOR' }, resident()))).toMatchObject({ code: 'CONFLICT' });
     expect(errorOf(await h.request(CLOSE, { p }, staff))).toMatchObject({ code: 'CONFLICT' });
     expect(await closedEvents(p)).toEqual([{ kind: 'PLAN_VOTE_CLOSED', actor: expect.any(String), note: expect.stringContaining('赞成 1 · 反对 1 · 弃权 0') }]);

@@ -54,8 +54,14 @@ export class VotesResolver {
     return isVoteOpen(plan, new Date());
   }
 
-  @FieldResolver(() => Int, { description: 'added: how many viewers have voted (participation, not who voted how)' })
+  @FieldResolver(() => Int, { description: 'added: how many viewers have voted (participation, not who voted how); the same as voters' })
   votesCast(@Root() plan: Plan) {
+    return plan.votesFor + plan.votesAgainst + plan.votesAbstain;
+  }
+
+  /** The contract's name for the participation count (one stance per viewer, so one vote each). */
+  @FieldResolver(() => Int)
+  voters(@Root() plan: Plan) {
     return plan.votesFor + plan.votesAgainst + plan.votesAbstain;
   }
 
