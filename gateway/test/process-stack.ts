@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freeLoopbackPort } from '@plaza/shared/cluster';
 import { join } from 'node:path';
 import { createTestDatabase, TEST_GATEWAY_SECRET, TEST_JWT_SECRET, type TestDatabase } from '@plaza/shared/testing';
 import { signToken, type Role } from '@plaza/shared';
@@ -35,16 +35,7 @@ export interface ProcessStack {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 const FAULT = /unhandled ?rejection|uncaught ?exception|FATAL|Segmentation|heap out of memory/i;
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freeLoopbackPort as freePort } from '@plaza/shared/cluster';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@plaza/shared/testing';
@@ -14,15 +14,6 @@ import { createTestDatabase, type TestDatabase } from '@plaza/shared/testing';
 const ROOT = join(__dirname, '..', '..');
 jest.setTimeout(120_000);
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 let gatewayPort = 0;
 
 const children = (pid: number): { pid: number; args: string }[] => {
