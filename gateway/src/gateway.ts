@@ -4,6 +4,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { REQUEST_ID_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
 import { createSubgraphFetcher } from './subgraph-fetcher';
+import type { GatewayMetrics } from './metrics/gateway.metrics';
 
 /** What every gateway request carries: the verified viewer and the id logged everywhere. */
 export interface GatewayContext {
@@ -28,8 +29,15 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly gatewaySecret: string,
     fetcher?: Fetcher,
+    /** Told the GraphQL errors of every response (metrics). */
+    private readonly onErrors?: (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) => void,
   ) {
     super(fetcher ? { url, fetcher } : { url });
+  }
+
+  override async didReceiveResponse({ response }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    this.onErrors?.(response.errors);
+    return response;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -50,6 +58,8 @@ export interface GatewayOptions {
   log: Logger;
   /** Share identical subgraph reads in flight (subgraph-fetcher.ts). Default true. */
   shareInflight?: boolean;
+  /** Subgraph calls, subgraph errors and query-plan cache hits are counted here. Default none. */
+  metrics?: GatewayMetrics;
 }
 
 export function createGateway(o: GatewayOptions): ApolloGateway {
@@ -59,10 +69,12 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
     logger: o.log,
     // Query plans by approximate bytes (default 30 MiB); a plan per distinct document is kept.
     experimental_approximateQueryPlanStoreMiB: 8,
+    ...(o.metrics ? { experimental_didResolveQueryPlan: ({ queryPlan }) => o.metrics!.queryPlanResolved(queryPlan) } : {}),
     buildService: ({ name, url }) => {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
-      return new SignedDataSource(target, o.gatewaySecret, fetcher);
+      const m = o.metrics;
+      return m ? new SignedDataSource(target, o.gatewaySecret, m.instrumentFetcher(name, fetcher), (errors) => m.subgraphErrors(name, errors)) : new SignedDataSource(target, o.gatewaySecret, fetcher);
     },
   });
 }

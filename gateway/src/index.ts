@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, loadEnvOrExit, RedisPubSub, type PubSub, runMain } from '@plaza/shared';
+import { createLogger, createServiceMetrics, loadEnvOrExit, RedisPubSub, redisMetrics, type PubSub, runMain } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 import { RedisLimiter } from './rate-limit/redis.limiter';
@@ -27,7 +27,15 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
   if (!pubsub) log.warn('no REDIS_URL and no in-process bus: GraphQL subscriptions are disabled');
   // With Redis, the support/vote rate limit is counted there, so it holds across gateways.
   const limiter = env.REDIS_URL ? new RedisLimiter({ url: env.REDIS_URL, prefix: env.PLAZA_CHANNEL_PREFIX, name: 'support', log }) : undefined;
+  const metrics = createServiceMetrics({ service: 'gateway', token: env.METRICS_TOKEN });
+  if (ownBus || limiter) {
+    redisMetrics(metrics, () => ({
+      ...(ownBus ? { 'pubsub-pub': ownBus.connectionStates.pub, 'pubsub-sub': ownBus.connectionStates.sub } : {}),
+      ...(limiter ? { 'rate-limit': limiter.connectionState } : {}),
+    }));
+  }
   const app = await createGatewayServer({
+    metrics,
     subscriptions: { pubsub },
     subgraphUrls: subgraphUrls(env),
     jwtSecret: env.JWT_SECRET,

@@ -7,8 +7,13 @@ import {
   createLogger,
   errorLoggingPlugin,
   formatClientError,
+  createServiceMetrics,
+  graphqlMetricsPlugin,
+  instrumentHttpServer,
   listen,
+  metricsRoute,
   sendJson,
+  type ServiceMetrics,
   viewerFromAuthorization,
   verifyToken,
   type Logger,
@@ -34,6 +39,7 @@ import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.r
 import { inputGuardPlugin } from './inputs/input-guard.plugin';
 import { hardenScalars } from './inputs/strict-scalars';
 import { checkPersistedQuery } from './inputs/persisted-query.check';
+import { createGatewayMetrics, subscriptionMetrics } from './metrics/gateway.metrics';
 
 /**
  * Byte budgets of Apollo's per-document caches at the gateway (its defaults are 30 MiB each,
@@ -78,6 +84,8 @@ export interface GatewayDeps {
   screen?: ScreenRouteOptions & { rateLimit?: SupportRateLimitOptions };
   /** GraphiQL at /graphiql; default off in production unless PLAZA_GRAPHIQL=1. */
   explorer?: ExplorerRouteOptions;
+  /** Prometheus registry behind GET /metrics. Default: one of its own, no token. */
+  metrics?: ServiceMetrics;
 }
 
 export interface GatewayApp {
@@ -89,6 +97,8 @@ export interface GatewayApp {
   subgraphs: Record<string, string>;
   /** The subscription server when `deps.subscriptions` had a bus, else null. */
   subscriptions: SubscriptionServer | null;
+  /** The registry behind GET /metrics. */
+  metrics: ServiceMetrics;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -147,7 +157,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const subgraphs = { ...supergraphSubgraphs(supergraphSdl) };
   for (const name of Object.keys(subgraphs)) if (deps.subgraphUrls?.[name]) subgraphs[name] = deps.subgraphUrls[name]!;
 
-  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight });
+  const metrics = deps.metrics ?? createServiceMetrics({ service: 'gateway' });
+  const gatewayMetrics = createGatewayMetrics(metrics);
+  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, metrics: gatewayMetrics });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -174,6 +186,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         queryLimitsPlugin(limits) as ApolloServerPlugin<GatewayContext>,
         errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
         requestLoggingPlugin(log),
+        graphqlMetricsPlugin(metrics) as ApolloServerPlugin<GatewayContext>,
         supportRateLimitPlugin(deps.screen?.rateLimit),
         fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
         // After validation too: variable coercion errors name the enum values otherwise.
@@ -186,7 +199,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       guard: new LimitsGuard(limits, () => loaded.api),
       prechecks: [checkPersistedQuery],
       formatError,
-      onRefused: (err) => log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing'),
+      onRefused: (err) => (gatewayMetrics.refused(err.extensions.code), log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing')),
     },
   );
   await apollo.start();
@@ -241,9 +254,12 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       ...exportRoutes({ subgraphs, jwtSecret: deps.jwtSecret, gatewaySecret: deps.gatewaySecret, log }),
       ...screenRoutes(deps.screen),
       ...explorerRoutes({ production, ...deps.explorer }),
+      // Prometheus text; unsigned like /health (METRICS_TOKEN may guard it).
+      '/metrics': metricsRoute(metrics),
       ...deps.routes,
     },
   });
+  instrumentHttpServer(server, metrics);
 
   if (deps.subscriptions) {
     const pubsub = deps.subscriptions.pubsub;
@@ -264,6 +280,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         keepAliveMs: deps.subscriptions.keepAliveMs,
       });
     } else refuseSubscriptions(server);
+    if (subscriptions) subscriptionMetrics(metrics, subscriptions);
   }
 
   return {
@@ -272,6 +289,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     gateway,
     subgraphs,
     subscriptions,
+    metrics,
     listen: (port, host) => listen(server, port, host),
     async close() {
       // First: completes every subscription and closes the sockets, so the server can close.

@@ -22,3 +22,4 @@ export * from './period';
 export * from './run';
 export * from './process-guard';
 export * from './overview-key.type';
+export * from './metrics';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
+import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
 import { createVolunteeringDataSource, SCHEMA } from './data-source';
 import { volunteeringEnvSchema } from './env';
 import { createServer } from './server';
@@ -16,7 +16,10 @@ export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
   const dataSource = createVolunteeringDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
   await migrate(dataSource, SCHEMA);
+  const metrics = createServiceMetrics({ service: 'volunteering', token: env.METRICS_TOKEN });
+  observeService(metrics, { dataSource });
   const app = await createServer({
+    metrics,
     dataSource,
     gatewaySecret: env.GATEWAY_SECRET,
     sessionsUrl: env.SESSIONS_URL,
