@@ -39,6 +39,9 @@ if ! command -v buildah >/dev/null || ! command -v mmdebstrap >/dev/null; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah mmdebstrap >/dev/null; } || skip "apt-get could not install buildah and mmdebstrap"
 fi
 mkdir -p "$STATE"
+# One run at a time per store.
+exec 9>"$STATE/lock"
+flock -w 60 9 || { echo "container smoke: another run holds $STATE/lock" >&2; exit 1; }
 # Can buildah make and run a container at all here? (user namespaces, chroot, mounts)
 probe=$("${B[@]}" from scratch 2>"$STATE/probe.err") || skip "buildah cannot create a container: $(tail -3 "$STATE/probe.err")"
 "${B[@]}" rm "$probe" >/dev/null
@@ -54,7 +57,16 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  for c in "${containers[@]}"; do "${B[@]}" rm "$c" >/dev/null 2>&1 || true; done
+  # The images are rebuilt every run (no layer cache, see above): drop them, and every working
+  # container of this store (it is ours alone, and the lock keeps runs apart) — an interrupted
+  # build leaves some, holding GBs under vfs — so the store keeps only the base.
+  if [[ -n "${built:-}" ]]; then
+    "${B[@]}" rm --all >/dev/null 2>&1 || true
+    for s in build "${SERVICES[@]}"; do "${B[@]}" rmi "localhost/plaza-$s:smoke" >/dev/null 2>&1 || true; done
+    "${B[@]}" rmi --prune >/dev/null 2>&1 || true
+  else
+    for c in "${containers[@]}"; do "${B[@]}" rm "$c" >/dev/null 2>&1 || true; done
+  fi
   [[ -n "$db" ]] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
   exit $rc
@@ -96,6 +108,7 @@ fi
 # No --layers: under vfs every cached layer is a full copy of the tree, which cost more than it
 # saved (15 min for one image). The build stage is built once as an image and handed to the
 # four runtime builds (BUILD_FROM), each committed once.
+built=1
 bud() { "${B[@]}" bud --quiet --isolation chroot --network host --pull=never -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore --build-arg BASE_IMAGE="$BASE_TAG" "$@"; }
 t0=$(date +%s)
 bud "${ca[@]}" --target build -t localhost/plaza-build:smoke . >"$work/build.log" 2>&1 \
@@ -157,10 +170,5 @@ answer=$(gql "$admin" "{\"query\":\"query Smoke(\$id: ID!) { community(id: \$id)
 node -e 'const r=JSON.parse(process.argv[1]); const c=r.data && r.data.community; if (r.errors || !c || c.name !== "容器社区" || c.issues.totalCount !== 0 || c.volunteerTeams.length !== 0) { console.error("unexpected answer: "+process.argv[1]); process.exit(1) }' "$answer"
 curl -sf "http://127.0.0.1:${PORT[gateway]}/metrics" | grep -q 'plaza_graphql_requests_total{operation="Smoke",type="query",status="200",code="none"'
 log "smoke query through the gateway answered: $answer"
-for s in "${SERVICES[@]}"; do
-  size=$("${B[@]}" inspect --type image --format '{{.Docker.Size}}' "localhost/plaza-$s:smoke" 2>/dev/null || echo '?')
-  log "localhost/plaza-$s:smoke size ${size} bytes"
-done
-# Images and layers of earlier runs that nothing names any more (vfs keeps full copies).
-"${B[@]}" rmi --prune >/dev/null 2>&1 || true
+"${B[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep ':smoke' | sed 's/^/  image /'
 log "PASS"
