@@ -4,6 +4,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { DownstreamServiceError, REQUEST_ID_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
 import { createSubgraphFetcher } from './subgraph-fetcher';
+import type { GatewayMetrics } from './metrics/gateway.metrics';
 
 /** What every gateway request carries: the verified viewer and the id logged everywhere. */
 export interface GatewayContext {
@@ -30,6 +31,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     fetcher?: Fetcher,
     /** The subgraph's name, told to clients when it fails (never its URL). Default: the URL's host. */
     private readonly serviceName = new URL(url).host,
+    /** Told the GraphQL errors of every response (metrics). */
+    private readonly onErrors?: (errors: readonly { extensions?: Record<string, unknown> }[] | undefined) => void,
   ) {
     super(fetcher ? { url, fetcher } : { url });
   }
@@ -47,6 +50,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       ctx?.log?.warn({ err, subgraph: this.serviceName, requestId: ctx.requestId }, 'subgraph call failed');
       throw new DownstreamServiceError(this.serviceName);
     }
+  }
+
+  override async didReceiveResponse({ response }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    this.onErrors?.(response.errors);
+    return response;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -67,6 +75,8 @@ export interface GatewayOptions {
   log: Logger;
   /** Share identical subgraph reads in flight (subgraph-fetcher.ts). Default true. */
   shareInflight?: boolean;
+  /** Subgraph calls, subgraph errors and query-plan cache hits are counted here. Default none. */
+  metrics?: GatewayMetrics;
 }
 
 export function createGateway(o: GatewayOptions): ApolloGateway {
@@ -77,10 +87,14 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
     // Query plans by approximate bytes (default 30 MiB): clients send few distinct documents, a
     // hostile one many; 4 MiB holds hundreds of plans of the size consoles send.
     experimental_approximateQueryPlanStoreMiB: 4,
+    ...(o.metrics ? { experimental_didResolveQueryPlan: ({ queryPlan }) => o.metrics!.queryPlanResolved(queryPlan) } : {}),
     buildService: ({ name, url }) => {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
-      return new SignedDataSource(target, o.gatewaySecret, fetcher, name);
+      const m = o.metrics;
+      return m
+        ? new SignedDataSource(target, o.gatewaySecret, m.instrumentFetcher(name, fetcher), name, (errors) => m.subgraphErrors(name, errors))
+        : new SignedDataSource(target, o.gatewaySecret, fetcher, name);
     },
   });
 }

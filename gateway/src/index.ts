@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { busFromEnv, createLogger, hasRedis, loadEnvOrExit, parseClusterNodes, type PubSub, runMain } from '@plaza/shared';
+import { busFromEnv, createLogger, createServiceMetrics, hasRedis, loadEnvOrExit, parseClusterNodes, redisMetrics, type PubSub, runMain } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 import { RedisLimiter } from './rate-limit/redis.limiter';
@@ -36,7 +36,16 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
         log,
       })
     : undefined;
+  const metrics = createServiceMetrics({ service: 'gateway', token: env.METRICS_TOKEN });
+  const busStates = ownBus && 'connectionStates' in ownBus ? (ownBus as { connectionStates: { pub: string; sub: string } }) : null;
+  if (busStates || limiter) {
+    redisMetrics(metrics, () => ({
+      ...(busStates ? { 'pubsub-pub': busStates.connectionStates.pub, 'pubsub-sub': busStates.connectionStates.sub } : {}),
+      ...(limiter ? { 'rate-limit': limiter.connectionState } : {}),
+    }));
+  }
   const app = await createGatewayServer({
+    metrics,
     subscriptions: { pubsub },
     subgraphUrls: subgraphUrls(env),
     jwtSecret: env.JWT_SECRET,

@@ -7,8 +7,13 @@ import {
   createLogger,
   errorLoggingPlugin,
   formatClientError,
+  createServiceMetrics,
+  graphqlMetricsPlugin,
+  instrumentHttpServer,
   listen,
+  metricsRoute,
   sendJson,
+  type ServiceMetrics,
   viewerFromAuthorization,
   verifyToken,
   type Logger,
@@ -36,6 +41,7 @@ import { checkPersistedQuery } from './inputs/persisted-query.check';
 import { GatewayApolloServer } from './http/graphql-over-http.apollo';
 import { corsHandler, parseCorsOrigins, type CorsOrigins } from './http/cors';
 import { createDrain } from './lifecycle/drain';
+import { createGatewayMetrics, subscriptionMetrics } from './metrics/gateway.metrics';
 
 /**
  * Byte budgets of Apollo's per-document caches at the gateway (its defaults are 30 MiB each,
@@ -82,6 +88,8 @@ export interface GatewayDeps {
   explorer?: ExplorerRouteOptions;
   /** Browser origins allowed on /graphql and /export/*.csv (env CORS_ORIGINS); default any outside production, none in it. */
   corsOrigins?: CorsOrigins;
+  /** Prometheus registry behind GET /metrics. Default: one of its own, no token. */
+  metrics?: ServiceMetrics;
 }
 
 export interface GatewayApp {
@@ -93,6 +101,8 @@ export interface GatewayApp {
   subgraphs: Record<string, string>;
   /** The subscription server when `deps.subscriptions` had a bus, else null. */
   subscriptions: SubscriptionServer | null;
+  /** The registry behind GET /metrics. */
+  metrics: ServiceMetrics;
   listen(port: number, host?: string): Promise<number>;
   /**
    * The SIGTERM path (lifecycle/drain.ts): /ready answers 503 and no new connection is taken at
@@ -157,7 +167,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const subgraphs = { ...supergraphSubgraphs(supergraphSdl) };
   for (const name of Object.keys(subgraphs)) if (deps.subgraphUrls?.[name]) subgraphs[name] = deps.subgraphUrls[name]!;
 
-  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight });
+  const metrics = deps.metrics ?? createServiceMetrics({ service: 'gateway' });
+  const gatewayMetrics = createGatewayMetrics(metrics);
+  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, metrics: gatewayMetrics });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -184,6 +196,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         queryLimitsPlugin(limits) as ApolloServerPlugin<GatewayContext>,
         errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
         requestLoggingPlugin(log),
+        graphqlMetricsPlugin(metrics) as ApolloServerPlugin<GatewayContext>,
         supportRateLimitPlugin(deps.screen?.rateLimit),
         fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
         // After validation too: variable coercion errors name the enum values otherwise.
@@ -196,7 +209,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       guard: new LimitsGuard(limits, () => loaded.api),
       prechecks: [checkPersistedQuery],
       formatError,
-      onRefused: (err) => log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing'),
+      onRefused: (err) => (gatewayMetrics.refused(err.extensions.code), log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing')),
     },
   );
   await apollo.start();
@@ -252,6 +265,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       ...exportRoutes({ subgraphs, jwtSecret: deps.jwtSecret, gatewaySecret: deps.gatewaySecret, log }),
       ...screenRoutes(deps.screen),
       ...explorerRoutes({ production, ...deps.explorer }),
+      // Prometheus text; unsigned like /health (METRICS_TOKEN may guard it).
+      '/metrics': metricsRoute(metrics),
       ...deps.routes,
     },
   });
@@ -260,6 +275,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     if (!cors(req, res)) void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  instrumentHttpServer(server, metrics);
 
   const drain = createDrain({ server, sockets: () => subscriptions?.sockets() ?? [], log });
 
@@ -284,6 +300,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         limits: deps.limits,
       });
     } else refuseSubscriptions(server);
+    if (subscriptions) subscriptionMetrics(metrics, subscriptions);
   }
 
   let closed: Promise<void> | null = null;
@@ -301,6 +318,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     gateway,
     subgraphs,
     subscriptions,
+    metrics,
     listen: (port, host) => listen(server, port, host),
     async drain(graceMs) {
       await drain.drain(graceMs);

@@ -31,6 +31,8 @@ export interface ProcessStack {
   db: TestDatabase;
   prefix: string;
   procs: Proc[];
+  /** Each process's own origin (http://127.0.0.1:<port>), by package name. */
+  origins: Record<'gateway' | 'sessions' | 'issues' | 'volunteering', string>;
   token(sub: string, roles: Role[], communities?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -156,6 +158,7 @@ export async function startProcessStack(o: ProcessStackOptions = {}): Promise<Pr
       db,
       prefix,
       procs,
+      origins: { gateway: origin, sessions: `http://127.0.0.1:${sp}`, issues: `http://127.0.0.1:${ip}`, volunteering: `http://127.0.0.1:${vp}` },
       token: (sub, roles, communities = []) => signToken({ sub, roles, communities }, TEST_JWT_SECRET),
       stop,
     };

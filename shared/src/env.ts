@@ -26,6 +26,8 @@ export const baseEnvSchema = z.object({
   GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Prefix of every Redis channel, so several deployments can share one Redis. Default `plaza`. */
   PLAZA_CHANNEL_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('plaza'),
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. Default unset: open. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -23,3 +23,4 @@ export * from './run';
 export * from './process-guard';
 export * from './overview-key.type';
 export * from './read-replica';
+export * from './metrics';

@@ -270,7 +270,7 @@ export interface EventRelayOptions<K extends TopicName> {
  * live updates) instead of waiting for the next poll. Returns null when there is no bus:
  * mutations still write the log, nothing is published.
  */
-export function startEventRelay<K extends TopicName>(o: EventRelayOptions<K>): { relay: OutboxRelay<K>; stop(): Promise<void> } | null {
+export function startEventRelay<K extends TopicName>(o: EventRelayOptions<K>): { relay: OutboxRelay<K>; bus: PubSub; stop(): Promise<void> } | null {
   const ownBus = o.pubsub ? null : busFromEnv({ REDIS_URL: o.redisUrl, REDIS_CLUSTER_NODES: o.redisClusterNodes, PLAZA_CHANNEL_PREFIX: o.channelPrefix }, o.log);
   const pubsub = o.pubsub ?? ownBus;
   if (!pubsub) return null;
@@ -279,6 +279,7 @@ export function startEventRelay<K extends TopicName>(o: EventRelayOptions<K>): {
   o.dataSource.subscribers.push(poke);
   return {
     relay,
+    bus: pubsub,
     async stop() {
       const i = o.dataSource.subscribers.indexOf(poke);
       if (i >= 0) o.dataSource.subscribers.splice(i, 1);

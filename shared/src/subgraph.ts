@@ -7,6 +7,7 @@ import { formatClientError } from './errors';
 import { verifyIdentity } from './identity';
 import { closeServer, createHttpServer, listen, sendJson, type Route } from './http';
 import type { Viewer } from './viewer';
+import { createServiceMetrics, graphqlMetricsPlugin, instrumentHttpServer, metricsRoute, type ServiceMetrics } from './metrics';
 
 /** What every subgraph resolver receives; services extend it with their loaders. */
 export interface SubgraphContext {
@@ -26,10 +27,14 @@ export interface SubgraphAppOptions<C extends SubgraphContext> {
   /** `/ready` answers 200 only while this resolves true (e.g. the database answers). */
   isReady: () => Promise<boolean>;
   routes?: Record<string, Route>;
+  /** Prometheus metrics served on GET /metrics. Default: a registry of its own, no token. */
+  metrics?: ServiceMetrics;
 }
 
 export interface App {
   server: Server;
+  /** The registry behind GET /metrics; main() adds the pool, relay and job series to it. */
+  metrics: ServiceMetrics;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -52,6 +57,7 @@ export function errorLoggingPlugin(log: Logger): ApolloServerPlugin<{ requestId?
 }
 
 export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAppOptions<C>): Promise<App> {
+  const metrics = o.metrics ?? createServiceMetrics({ service: o.name });
   const apollo = new ApolloServer<C>({
     schema: o.schema,
     introspection: !o.production,
@@ -60,9 +66,20 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,
+      graphqlMetricsPlugin(metrics) as ApolloServerPlugin<C>,
     ],
   });
   await apollo.start();
+  const routes: Record<string, Route> = {
+    '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: o.name }),
+    '/ready': async (_req, res) => {
+      const ok = await o.isReady().catch(() => false);
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: o.name });
+    },
+    // Unsigned, unlike /graphql: a scraper is not the gateway (METRICS_TOKEN may guard it).
+    '/metrics': metricsRoute(metrics),
+    ...o.routes,
+  };
   const server = createHttpServer<C>({
     apollo,
     log: o.log,
@@ -70,17 +87,12 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
       const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
       return o.extendContext({ viewer, requestId, log: o.log.child({ requestId }) });
     },
-    routes: {
-      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: o.name }),
-      '/ready': async (_req, res) => {
-        const ok = await o.isReady().catch(() => false);
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', service: o.name });
-      },
-      ...o.routes,
-    },
+    routes,
   });
+  instrumentHttpServer(server, metrics);
   return {
     server,
+    metrics,
     listen: (port, host) => listen(server, port, host),
     async close() {
       await closeServer(server);

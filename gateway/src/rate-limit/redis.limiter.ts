@@ -59,6 +59,11 @@ export class RedisLimiter implements RateLimiter {
   private seq = 0;
   private lastWarn = 0;
 
+  /** The ioredis status (`ready`, `reconnecting`, …), for metrics. */
+  get connectionState(): string {
+    return this.redis.status;
+  }
+
   constructor(private readonly o: RedisLimiterOptions) {
     if (!o.prefix || /\s/.test(o.prefix)) throw new Error(`RedisLimiter needs a key prefix without spaces, got ${JSON.stringify(o.prefix)}`);
     this.limit = o.limit ?? DEFAULT_LIMIT;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub, startEventRelay, issueEventPayload, runMain } from '@plaza/shared';
+import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, issueEventPayload, runMain, sweepMetrics } from '@plaza/shared';
 import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
 import { startOverdueJob } from './overdue/overdue.job';
@@ -28,10 +28,12 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
     schema: 'issues', table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload,
     dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
-  const app = await createServer({ dataSource, readDataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log });
+  const metrics = createServiceMetrics({ service: 'issues', token: env.METRICS_TOKEN });
+  observeService(metrics, { dataSource, relay, schema: 'issues', table: 'issue_event' });
+  const app = await createServer({ dataSource, readDataSource, gatewaySecret: env.GATEWAY_SECRET, sessionsUrl: env.SESSIONS_URL, production: env.NODE_ENV === 'production', log, metrics });
   const port = await app.listen(env.PORT, env.HOST);
-  const overdue = startOverdueJob({ dataSource, intervalMs: env.OVERDUE_SWEEP_MS, log });
-  const voteClose = startVoteCloseJob({ dataSource, intervalMs: env.VOTE_CLOSE_SWEEP_MS, log });
+  const overdue = startOverdueJob({ dataSource, intervalMs: env.OVERDUE_SWEEP_MS, log, onRun: sweepMetrics(metrics, 'overdue') });
+  const voteClose = startVoteCloseJob({ dataSource, intervalMs: env.VOTE_CLOSE_SWEEP_MS, log, onRun: sweepMetrics(metrics, 'vote-close') });
   log.info({ port }, `issues subgraph on http://${env.HOST}:${port}/graphql`);
   return {
     port,

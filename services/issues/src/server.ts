@@ -1,4 +1,4 @@
-import { createLogger, createSubgraphApp, csvExportRoute, replicaLagRoute, type App, type Logger } from '@plaza/shared';
+import { createLogger, createSubgraphApp, csvExportRoute, replicaLagRoute, type App, type Logger, type ServiceMetrics } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type IssuesContext } from './context';
 import { SessionsDirectory } from './directory/sessions.directory';
@@ -18,6 +18,8 @@ export interface IssuesDeps {
   clock?: Clock;
   production?: boolean;
   log?: Logger;
+  /** Prometheus registry behind GET /metrics. Default: one of its own. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the subgraph without side effects: no port is bound until `listen`, no job is started. */
@@ -33,6 +35,7 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
     gatewaySecret: deps.gatewaySecret,
     production: deps.production ?? false,
     log,
+    metrics: deps.metrics,
     extendContext: (base) => {
       const ctx: IssuesContext = {
         ...base,

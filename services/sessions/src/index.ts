@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, type PubSub, startEventRelay, sessionEventPayload, runMain } from '@plaza/shared';
+import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, type PubSub, startEventRelay, sessionEventPayload, runMain } from '@plaza/shared';
 import { createSessionsDataSource, SCHEMA } from './data-source';
 import { sessionsEnvSchema } from './env';
 import { createServer } from './server';
@@ -24,7 +24,9 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
     schema: 'sessions', table: 'session_event', topic: 'sessionEvents', toPayload: sessionEventPayload,
     dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
-  const app = await createServer({ dataSource, readDataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log });
+  const metrics = createServiceMetrics({ service: 'sessions', token: env.METRICS_TOKEN });
+  observeService(metrics, { dataSource, relay, schema: 'sessions', table: 'session_event' });
+  const app = await createServer({ dataSource, readDataSource, gatewaySecret: env.GATEWAY_SECRET, production: env.NODE_ENV === 'production', log, metrics });
   const port = await app.listen(env.PORT, env.HOST);
   log.info({ port }, `sessions subgraph on http://${env.HOST}:${port}/graphql`);
   return {

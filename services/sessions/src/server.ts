@@ -1,4 +1,4 @@
-import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute, replicaLagRoute } from '@plaza/shared';
+import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute, replicaLagRoute, type ServiceMetrics } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type SessionsContext } from './context';
 import { sessionsExport } from './export/sessions.export';
@@ -11,6 +11,8 @@ export interface SessionsDeps {
   gatewaySecret: string;
   production?: boolean;
   log?: Logger;
+  /** Prometheus registry behind GET /metrics. Default: one of its own. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the subgraph without side effects: no port is bound until `listen`. */
@@ -25,6 +27,7 @@ export async function createServer(deps: SessionsDeps): Promise<App> {
     gatewaySecret: deps.gatewaySecret,
     production: deps.production ?? false,
     log,
+    metrics: deps.metrics,
     routes: {
       // The gateway proxies GET /export/sessions.csv here with the viewer's signed identity.
       '/export/sessions.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: sessionsExport(read, services.session) }),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
+import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
 import { createVolunteeringDataSource, SCHEMA } from './data-source';
 import { volunteeringEnvSchema } from './env';
 import { createServer } from './server';
@@ -18,7 +18,10 @@ export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
   await migrate(dataSource, SCHEMA);
   // Analytics reads from a streaming replica when DATABASE_READ_URL names one (never migrated: it follows the primary).
   const readDataSource = env.DATABASE_READ_URL ? await createVolunteeringDataSource(env.DATABASE_READ_URL).initialize() : undefined;
+  const metrics = createServiceMetrics({ service: 'volunteering', token: env.METRICS_TOKEN });
+  observeService(metrics, { dataSource });
   const app = await createServer({
+    metrics,
     dataSource,
     readDataSource,
     gatewaySecret: env.GATEWAY_SECRET,

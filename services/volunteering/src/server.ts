@@ -1,4 +1,4 @@
-import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute, replicaLagRoute } from '@plaza/shared';
+import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute, replicaLagRoute, type ServiceMetrics } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type VolunteeringContext } from './context';
 import { activitiesExport } from './export/activities.export';
@@ -18,6 +18,8 @@ export interface VolunteeringDeps {
   directory?: ForeignDirectory;
   production?: boolean;
   log?: Logger;
+  /** Prometheus registry behind GET /metrics. Default: one of its own. */
+  metrics?: ServiceMetrics;
 }
 
 /** Builds the subgraph without side effects: no port is bound until `listen`. */
@@ -38,6 +40,7 @@ export async function createServer(deps: VolunteeringDeps): Promise<App> {
     gatewaySecret: deps.gatewaySecret,
     production: deps.production ?? false,
     log,
+    metrics: deps.metrics,
     routes: {
       // The gateway proxies GET /export/activities.csv here with the viewer's signed identity.
       '/export/activities.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: activitiesExport(read, services.activity) }),

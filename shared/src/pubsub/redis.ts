@@ -76,6 +76,11 @@ export class RedisPubSub implements PubSub {
     this.sub.on('message', (channel: string, message: string) => this.receive(channel, message));
   }
 
+  /** Each connection's ioredis status (`ready`, `reconnecting`, …), for metrics. */
+  get connectionStates(): Record<string, string> {
+    return { pub: this.pub.status, sub: this.sub.status };
+  }
+
   private channelOf(topic: TopicName) {
     return `${this.options.prefix}:${topic}`;
   }

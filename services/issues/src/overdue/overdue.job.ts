@@ -1,4 +1,4 @@
-import { inTransaction, shanghaiDay, type Logger } from '@plaza/shared';
+import { inTransaction, shanghaiDay, type Logger, type SweepRun } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { appendEvents } from '../events/event-log';
 import { IssueEventKind } from '../issue/issue.enums';
@@ -39,6 +39,8 @@ export interface OverdueJobOptions {
   /** Default the wall clock; tests pass their own. */
   clock?: Clock;
   log?: Logger;
+  /** Told after every run (metrics: plaza_sweep_*). */
+  onRun?: (run: SweepRun) => void;
 }
 
 export interface OverdueJob {
@@ -55,12 +57,16 @@ export function startOverdueJob(o: OverdueJobOptions): OverdueJob {
   const runOnce = () => {
     if (stopped) return Promise.resolve(0);
     if (running) return running.then(() => 0);
+    const started = performance.now();
+    const report = (ok: boolean, count: number) => o.onRun?.({ ok, count, seconds: (performance.now() - started) / 1000 });
     running = sweepOverdue(o.dataSource, clock())
       .then((n) => {
+        report(true, n);
         if (n) o.log?.info({ marked: n }, 'ledger entries marked overdue');
         return n;
       })
       .catch((err) => {
+        report(false, 0);
         o.log?.error({ err }, 'overdue sweep failed');
         return 0;
       })

@@ -1,4 +1,4 @@
-import { inTransaction, type Logger } from '@plaza/shared';
+import { inTransaction, type Logger, type SweepRun } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { appendEvents } from '../events/event-log';
 import { IssueEventKind } from '../issue/issue.enums';
@@ -46,6 +46,8 @@ export interface VoteCloseJobOptions {
   /** Default 1000 ms: a vote shown closing on the plaza screen should close within a second. */
   intervalMs?: number;
   log?: Logger;
+  /** Told after every run (metrics: plaza_sweep_*). */
+  onRun?: (run: SweepRun) => void;
 }
 
 export interface VoteCloseJob {
@@ -61,12 +63,16 @@ export function startVoteCloseJob(o: VoteCloseJobOptions): VoteCloseJob {
   const runOnce = () => {
     if (stopped) return Promise.resolve(0);
     if (running) return running.then(() => 0);
+    const started = performance.now();
+    const report = (ok: boolean, count: number) => o.onRun?.({ ok, count, seconds: (performance.now() - started) / 1000 });
     running = sweepDueVotes(o.dataSource)
       .then((n) => {
+        report(true, n);
         if (n) o.log?.info({ closed: n }, 'plan votes closed at their closing time');
         return n;
       })
       .catch((err) => {
+        report(false, 0);
         o.log?.error({ err }, 'vote close sweep failed');
         return 0;
       })
