@@ -60,11 +60,21 @@ const PACKAGES = {
 } as const;
 
 /** Keys a package's schema has (from the shared base) that it never uses, so its pods do not get them. */
+// Optional topology: one Redis and no read replica here; set them for a Redis Cluster or a replica (README: Scale-out).
+const TOPOLOGY = {
+  REDIS_CLUSTER_NODES: 'this deployment uses one Redis (REDIS_URL); set it to use a Redis Cluster instead',
+  DATABASE_READ_URL: 'no streaming replica here; set it to read analytics from one',
+};
 const NOT_SET: Record<keyof typeof PACKAGES, Record<string, string>> = {
-  gateway: { DATABASE_URL: 'the gateway has no database' },
-  sessions: {},
-  issues: {},
-  volunteering: { REDIS_URL: 'volunteering publishes no events' },
+  gateway: {
+    DATABASE_URL: 'the gateway has no database',
+    DATABASE_READ_URL: 'the gateway has no database',
+    REDIS_CLUSTER_NODES: TOPOLOGY.REDIS_CLUSTER_NODES,
+    CORS_ORIGINS: 'none in production unless set: the screen, GraphiQL and the exports are served from the gateway\'s own origin',
+  },
+  sessions: { ...TOPOLOGY },
+  issues: { ...TOPOLOGY },
+  volunteering: { REDIS_URL: 'volunteering publishes no events', ...TOPOLOGY },
 };
 
 describe('deploy/k8s (kustomize)', () => {

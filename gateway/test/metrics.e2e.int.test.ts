@@ -29,7 +29,8 @@ async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, m
 async function post(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    // As a GraphQL-over-HTTP client: request errors keep their 4xx status (README: API).
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
