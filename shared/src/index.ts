@@ -21,6 +21,7 @@ export * from './csv-export';
 export * from './period';
 export * from './run';
 export * from './process-guard';
+export * from './periodic-job';
 export * from './overview-key.type';
 export * from './read-replica';
 export * from './metrics';

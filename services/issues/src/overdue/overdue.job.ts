@@ -1,4 +1,4 @@
-import { inTransaction, shanghaiDay, type Logger, type SweepRun } from '@plaza/shared';
+import { inTransaction, shanghaiDay, startPeriodicJob, type Logger, type PeriodicJob, type SweepRun } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { appendEvents } from '../events/event-log';
 import { IssueEventKind } from '../issue/issue.enums';
@@ -43,47 +43,18 @@ export interface OverdueJobOptions {
   onRun?: (run: SweepRun) => void;
 }
 
-export interface OverdueJob {
-  /** One sweep now (skipped, returning 0, while the timer's sweep is still running). */
-  runOnce(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type OverdueJob = PeriodicJob;
 
 /** Starts the periodic sweep. Runs once at start, then every `intervalMs`; `stop` waits for a running sweep. */
 export function startOverdueJob(o: OverdueJobOptions): OverdueJob {
   const clock = o.clock ?? (() => new Date());
-  let running: Promise<number> | null = null;
-  let stopped = false;
-  const runOnce = () => {
-    if (stopped) return Promise.resolve(0);
-    if (running) return running.then(() => 0);
-    const started = performance.now();
-    const report = (ok: boolean, count: number) => o.onRun?.({ ok, count, seconds: (performance.now() - started) / 1000 });
-    running = sweepOverdue(o.dataSource, clock())
-      .then((n) => {
-        report(true, n);
-        if (n) o.log?.info({ marked: n }, 'ledger entries marked overdue');
-        return n;
-      })
-      .catch((err) => {
-        report(false, 0);
-        o.log?.error({ err }, 'overdue sweep failed');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const timer = setInterval(() => void runOnce(), o.intervalMs ?? 60_000);
-  timer.unref();
-  void runOnce();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob({
+    run: () => sweepOverdue(o.dataSource, clock()),
+    intervalMs: o.intervalMs ?? 60_000,
+    log: o.log,
+    countKey: 'marked',
+    doneMessage: 'ledger entries marked overdue',
+    failedMessage: 'overdue sweep failed',
+    onRun: o.onRun,
+  });
 }

@@ -1,4 +1,4 @@
-import { inTransaction, type Logger, type SweepRun } from '@plaza/shared';
+import { inTransaction, startPeriodicJob, type Logger, type PeriodicJob, type SweepRun } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { appendEvents } from '../events/event-log';
 import { IssueEventKind } from '../issue/issue.enums';
@@ -50,46 +50,17 @@ export interface VoteCloseJobOptions {
   onRun?: (run: SweepRun) => void;
 }
 
-export interface VoteCloseJob {
-  /** One sweep now (skipped, returning 0, while the timer's sweep is still running). */
-  runOnce(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type VoteCloseJob = PeriodicJob;
 
 /** Starts the periodic sweep: once at start, then every `intervalMs`; `stop` waits for a running sweep. */
 export function startVoteCloseJob(o: VoteCloseJobOptions): VoteCloseJob {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-  const runOnce = () => {
-    if (stopped) return Promise.resolve(0);
-    if (running) return running.then(() => 0);
-    const started = performance.now();
-    const report = (ok: boolean, count: number) => o.onRun?.({ ok, count, seconds: (performance.now() - started) / 1000 });
-    running = sweepDueVotes(o.dataSource)
-      .then((n) => {
-        report(true, n);
-        if (n) o.log?.info({ closed: n }, 'plan votes closed at their closing time');
-        return n;
-      })
-      .catch((err) => {
-        report(false, 0);
-        o.log?.error({ err }, 'vote close sweep failed');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const timer = setInterval(() => void runOnce(), o.intervalMs ?? 1000);
-  timer.unref();
-  void runOnce();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob({
+    run: () => sweepDueVotes(o.dataSource),
+    intervalMs: o.intervalMs ?? 1000,
+    log: o.log,
+    countKey: 'closed',
+    doneMessage: 'plan votes closed at their closing time',
+    failedMessage: 'vote close sweep failed',
+    onRun: o.onRun,
+  });
 }
