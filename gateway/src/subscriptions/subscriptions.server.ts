@@ -102,6 +102,20 @@ interface Connection {
   outlet: SocketOutlet;
 }
 
+/**
+ * Closes with 4401 and a reason a client can show. graphql-ws' own refusal (returning false) is
+ * 4403, which its clients retry ~5 times over 30-45 s before reporting anything; 4401 is fatal to
+ * them. Our close goes first; graphql-ws' 4403 after it is a no-op on a closing socket.
+ */
+function refuse(ctx: Context<Record<string, unknown>, any>, reason: string): false {
+  // Close reasons are capped at 123 bytes by the protocol.
+  (ctx.extra.socket as WebSocket).close(REFUSED_CLOSE_CODE, Buffer.from(reason).subarray(0, 123).toString());
+  return false;
+}
+
+/** graphql-ws CloseCode.Unauthorized: a client does not retry it. */
+export const REFUSED_CLOSE_CODE = 4401;
+
 /** Longest timer Node accepts; a token valid for longer is re-checked after that. */
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -294,11 +308,11 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         let viewer: Viewer = ANONYMOUS;
         if (auth != null) {
           const m = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth.trim()) : null;
-          if (!m) return false;
+          if (!m) return refuse(ctx, 'UNAUTHENTICATED: malformed authorization (expected Bearer <jwt>)');
           try {
             viewer = await o.verifyToken(m[1]!);
           } catch {
-            return false; // graphql-ws closes with 4403 Forbidden
+            return refuse(ctx, 'UNAUTHENTICATED: invalid or expired token');
           }
         }
         // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
