@@ -15,6 +15,8 @@ interface Entry {
   loading: Promise<void> | null;
   /** Marked by a follow-changing mutation: reloaded before the next event is judged. */
   stale: boolean;
+  /** The load in flight must finish before events are judged (first load, or after a mutation). */
+  blocking: boolean;
   users: number;
 }
 
@@ -43,7 +45,7 @@ export class FollowIndex {
       e.viewer = viewer;
       return;
     }
-    this.entries.set(viewer.id!, { viewer, issues: new Set(), loadedAt: 0, loading: null, stale: true, users: 1 });
+    this.entries.set(viewer.id!, { viewer, issues: new Set(), loadedAt: 0, loading: null, stale: true, blocking: false, users: 1 });
   }
 
   release(viewer: Viewer): void {
@@ -68,8 +70,13 @@ export class FollowIndex {
     for (const id of viewerIds) {
       const e = this.entries.get(id);
       if (!e) continue;
-      if (!e.loading && (e.stale || now - e.loadedAt > this.ttlMs)) e.loading = this.load(e);
-      if (e.loading) waits.push(e.loading);
+      if (!e.loading && (e.stale || now - e.loadedAt > this.ttlMs)) {
+        // Past the TTL only (a change through another gateway, if any): refreshed in the
+        // background, events are not held for it.
+        e.blocking = e.stale || e.loadedAt === 0;
+        e.loading = this.load(e);
+      }
+      if (e.loading && e.blocking) waits.push(e.loading);
     }
     return waits.length ? Promise.all(waits).then(() => undefined) : null;
   }
