@@ -128,6 +128,28 @@ describe('myIssueEvents through the real stack', () => {
     expect(m.hydrations).toBe(counters().hydrations);
   });
 
+  it("a follower never receives another resident's contact: viewer-dependent selections are hydrated per viewer", async () => {
+    const [a, b] = [await resident(), await resident()];
+    const x = ok<any>(
+      await stack.request(
+        'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }',
+        { i: { communityId, title: '甲留了电话', description: '说明', category: 'OTHER', reporterContact: '13800000000' } },
+        a,
+      ),
+    ).raiseIssue.id as string;
+    await follow(b, x);
+    const q = `subscription { myIssueEvents { cursor issue { reporterContact } } }`;
+    const before = counters().subscribers;
+    const sa = collect(connect(a), q);
+    const sb = collect(connect(b), q);
+    await until(() => counters().subscribers >= before + 2, 5000);
+    await claim(x);
+    await sa.until(1);
+    await sb.until(1);
+    expect(sa.results[0]!.data.myIssueEvents.issue.reporterContact).toBe('13800000000');
+    expect(sb.results[0]!.data.myIssueEvents.issue.reporterContact).toBeNull();
+  });
+
   it('refuses anonymous (UNAUTHENTICATED) and non-residents (FORBIDDEN)', async () => {
     const anon = collect(connect(), MINE);
     await anon.untilDone();
