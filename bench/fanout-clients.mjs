@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), '..', 'gateway', 'package.json'));
 const WebSocket = require('ws');
 
-const { mode, url, n, communityId, token } = JSON.parse(process.argv[2]);
+const { mode, url, n, start = 0, communityId, token, jwtSecret } = JSON.parse(process.argv[2]);
+const MINE = 'subscription { myIssueEvents { cursor kind at issue { title } } }';
+// --follow: each socket is its own resident (bench-resident-<index>), on myIssueEvents.
+const tokenOf = async (i) =>
+  mode === 'mine' ? (require('reflect-metadata'), require('@plaza/shared')).signToken({ sub: `bench-resident-${start + i}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, jwtSecret) : token;
 const latencies = [];
 let received = 0;
 let errors = 0;
@@ -25,18 +29,19 @@ const onEvent = (at) => {
 // The graphql-transport-ws protocol spoken directly over `ws`, as lean as the bare client below
 // (one JSON.parse per message), so the comparison measures the servers, not client libraries.
 async function openGraphql(i) {
+  const auth = await tokenOf(i);
   const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
   closers.push(() => ws.close());
   await new Promise((resolve) => {
     let acked = false;
-    ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${auth}` } })));
     ws.on('message', (data) => {
       const m = JSON.parse(data.toString());
-      if (m.type === 'next') return m.payload.data ? onEvent(m.payload.data.issueEvents.at) : errors++;
+      if (m.type === 'next') return m.payload.data ? onEvent(Object.values(m.payload.data)[0].at) : errors++;
       if (m.type === 'ping') return ws.send('{"type":"pong"}');
       if (m.type === 'connection_ack') {
         acked = true;
-        ws.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: QUERY, variables: { c: communityId } } }));
+        ws.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: mode === 'mine' ? { query: MINE } : { query: QUERY, variables: { c: communityId } } }));
         return resolve();
       }
       if (m.type === 'error') errors++;

@@ -4,6 +4,8 @@
 // per second for D seconds, then runs the same load through a bare `ws` relay of the Redis
 // messages (no GraphQL) and prints both, with the ratio. Flags: --subscribers N (default 1000),
 // --rate R (20), --duration D s (10), --quick (100 subscribers, 10/s, 3 s). Needs Postgres + Redis.
+// --follow: the subscribers are N residents on `myIssueEvents`, each following one of
+// --requests K (10) requests; the load is support votes on those requests (no bare baseline).
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,6 +32,8 @@ const quick = args.includes('--quick');
 // finding what each connection retains; the run then continues as usual).
 const SNAPSHOT = args.includes('--heap-snapshot');
 const N = flag('subscribers', quick ? 100 : 1000);
+const FOLLOW = args.includes('--follow');
+const K = flag('requests', 10);
 const RATE = flag('rate', quick ? 10 : 20);
 const DURATION = flag('duration', quick ? 3 : 10);
 const REDIS_URL = process.env.REDIS_URL || shared.DEFAULT_REDIS_URL;
@@ -74,10 +78,12 @@ async function gql(url, query, variables, token) {
  * does not show up as gateway latency.
  */
 function loadClients(mode, url, communityId, token) {
+  let start = 0;
   const workers = Math.max(1, Math.min(Math.ceil(N / 500), (os.availableParallelism?.() ?? os.cpus().length) - 2));
   const children = Array.from({ length: workers }, (_, w) => {
     const n = Math.floor(N / workers) + (w < N % workers ? 1 : 0);
-    const child = fork(join(root, 'bench', 'fanout-clients.mjs'), [JSON.stringify({ mode, url, n, communityId, token })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(root, 'bench', 'fanout-clients.mjs'), [JSON.stringify({ mode, url, n, start, communityId, token, jwtSecret: TEST_JWT_SECRET })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    start += n;
     cleanups.push(() => child.kill());
     return child;
   });
@@ -127,13 +133,19 @@ async function heapSnapshot(child, dir) {
 }
 
 /** R raises per second for D seconds; returns how many committed, and when it started. */
-async function drive(url, communityId, token) {
+async function drive(url, communityId, token, requests = null) {
   let done = 0;
   const pending = [];
   const t0 = Date.now();
   for (let i = 0; i < RATE * DURATION; i++) {
     const due = t0 + (i * 1000) / RATE;
     if (due > Date.now()) await sleep(due - Date.now());
+    if (requests) {
+      // A support vote by a fresh resident on one of the followed requests: one SUPPORT_CHANGED each.
+      const supporter = await shared.signToken({ sub: `bench-supporter-${i}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
+      pending.push(gql(url, 'mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: requests[i % requests.length] }, supporter).then(() => done++, (e) => say(`support failed: ${e.message}`)));
+      continue;
+    }
     pending.push(
       gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `扇出 ${i}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, token).then(() => done++, (e) => say(`raise failed: ${e.message}`)),
     );
@@ -175,6 +187,8 @@ async function main() {
   const communityId = (await gql(`${origin}/graphql`, 'mutation { createCommunity(input: { name: "压测社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity.id;
   const staff = await shared.signToken({ sub: 'bench-staff', roles: ['STAFF'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
   const viewer = await shared.signToken({ sub: 'bench-screen', roles: ['SCREEN'], ttlSeconds: 3600 }, TEST_JWT_SECRET);
+
+  if (FOLLOW) return followRun(origin, communityId, staff);
 
   // --- through the gateway (graphql-ws, hydrated through the supergraph)
   // V8 hands pages back a while after a GC: settle before the baseline reading.
@@ -238,6 +252,52 @@ async function main() {
     ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
   const header = `# Fan-out ${new Date().toISOString()}\n\n${N} subscribers, ${RATE} events/s for ${DURATION} s, loopback, load clients in ${gqlLoad.workers} separate process(es). Latency: event commit (its \`at\`) → delivery at the client.\n\n`;
+  console.log(`\n${header}${table}\n`);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const file = join(root, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-fanout.md`);
+  writeFileSync(file, `${header}${table}\n`, { flag: 'a' });
+  say(`written to ${file}`);
+}
+
+/** --follow: N residents on myIssueEvents, resident i following request i % K. */
+async function followRun(origin, communityId, staff) {
+  const requests = [];
+  for (let k = 0; k < K; k++) {
+    const r = await gql(`${origin}/graphql`, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `关注 ${k}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, staff);
+    requests.push(r.raiseIssue.id);
+  }
+  for (let i = 0; i < N; i += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, N - i) }, async (_, j) => {
+      const t = await shared.signToken({ sub: `bench-resident-${i + j}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
+      await gql(`${origin}/graphql`, 'mutation($id: ID!) { followIssue(issueId: $id) { id } }', { id: requests[(i + j) % K] }, t);
+    }));
+  }
+  const load = loadClients('mine', `ws://127.0.0.1:${origin.split(':').pop()}/graphql`, communityId, null);
+  await load.ready;
+  for (let i = 0; i < 600; i++) {
+    if ((await getJson(`${origin}/metrics/subscriptions`)).subscribers >= N) break;
+    await sleep(100);
+  }
+  await sleep(1000); // followed sets loaded
+  const m1 = await getJson(`${origin}/metrics/subscriptions`);
+  const { sent, startedAt } = await drive(`${origin}/graphql`, communityId, staff, requests);
+  // Each event goes to the residents following its request: N / K of them.
+  const expected = Array.from({ length: sent }, (_, i) => Math.floor(N / K) + (i % K < N % K ? 1 : 0)).reduce((a, b) => a + b, 0);
+  await settleDeliveries(async () => (await getJson(`${origin}/metrics/subscriptions`)).deliveries - m1.deliveries, expected);
+  const m2 = await getJson(`${origin}/metrics/subscriptions`);
+  const r = await load.report();
+  const rows = [
+    ['myIssueEvents', 'gateway (graphql-ws)'],
+    ['delivered / expected', `${r.received} / ${expected}`],
+    ['errors', String(r.errors)],
+    ['delivery rate (msg/s)', (r.received / Math.max(DURATION, (r.lastAt - startedAt) / 1000)).toFixed(0)],
+    ['latency p50 / p95 / p99 (ms)', `${r.p50} / ${r.p95} / ${r.p99}`],
+    ['hydrations per event', ((m2.hydrations - m1.hydrations) / Math.max(1, m2.eventsReceived - m1.eventsReceived)).toFixed(2)],
+    ['groups', String(m2.groups)],
+    ['followed-set reads during the run', String(m2.followLoads - m1.followLoads)],
+  ];
+  const table = [`| ${rows[0].join(' | ')} |`, '|---|---|', ...rows.slice(1).map((x) => `| ${x.join(' | ')} |`)].join('\n');
+  const header = `# Fan-out (myIssueEvents) ${new Date().toISOString()}\n\n${N} residents each following 1 of ${K} requests, ${RATE} support votes/s for ${DURATION} s, loopback, load clients in ${load.workers} process(es).\n\n`;
   console.log(`\n${header}${table}\n`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const file = join(root, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-fanout.md`);

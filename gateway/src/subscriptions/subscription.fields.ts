@@ -19,6 +19,8 @@ export interface FieldBinding<K extends TopicName = TopicName> {
   /** Field name -> entity resolved through the supergraph. */
   entities: Record<string, EntityKind>;
   /** Field that falls back to the supergraph when the event lacks it (VoteTally.supportCount). */
+  /** Delivered to each subscriber only for the requests they follow (myIssueEvents). */
+  perFollower?: boolean;
   fallbacks?: Record<string, { when: (event: TopicMap[K]) => boolean; entity: 'issue'; field: string }>;
 }
 
@@ -84,7 +86,10 @@ const sessionEvents: FieldBinding<'sessionEvents'> = {
   entities: { session: 'session', topic: 'topic' },
 };
 
-export const FIELD_BINDINGS: Record<string, FieldBinding<any>> = { issueEvents, voteTallies, sessionEvents };
+/** A resident's followed requests: every event; who follows what is judged per subscriber (FollowIndex). */
+const myIssueEvents: FieldBinding<'issueEvents'> = { ...issueEvents, matches: () => true, perFollower: true };
+
+export const FIELD_BINDINGS: Record<string, FieldBinding<any>> = { issueEvents, voteTallies, sessionEvents, myIssueEvents };
 
 /** The event's key for an entity, or null when the event has none (e.g. a session-less issue). */
 export function entityKey(kind: EntityKind, e: Record<string, unknown>): string | null {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Viewer } from '@plaza/shared';
 import { SharedResult, type Member } from './subscription.member';
 import type { HydrateExecute, SubscriptionPlan } from './subscription.plan';
+import type { FollowIndex } from './follow.index';
 
 /**
  * Rendered events a group keeps, so subscribers resuming together hydrate an event once: at most
@@ -33,6 +34,8 @@ export class SubscriptionGroup {
     private readonly viewer: Viewer,
     private readonly execute: HydrateExecute,
     private readonly log?: Logger,
+    /** For a per-follower field (myIssueEvents): who follows what. */
+    private readonly follows?: FollowIndex,
   ) {}
 
   /**
@@ -50,6 +53,7 @@ export class SubscriptionGroup {
       return;
     }
     if (!wanted) return;
+    if (this.follows) return this.offerToFollowers(event, this.follows);
     const rendered = this.render(event);
     this.chain = this.chain.then(async () => {
       let r: SharedResult;
@@ -62,6 +66,40 @@ export class SubscriptionGroup {
       for (const m of this.members) {
         try {
           m.live(event.seq, event.cursor, r);
+        } catch (e) {
+          this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+          endQuietly(m, this.log);
+        }
+      }
+    });
+  }
+
+  /**
+   * myIssueEvents: the members following the event's request get it, hydrated once for all of
+   * them (none following: not hydrated at all). Sets being reloaded are waited for, in order.
+   */
+  private offerToFollowers(event: Event, follows: FollowIndex) {
+    const issueId = event.issueId as string;
+    const followers = new Set<string>();
+    for (const m of this.members) if (m.follower) followers.add(m.follower);
+    const ready = follows.ready(followers);
+    const recipients = () => [...this.members].filter((m) => m.follower && follows.follows(m.follower, issueId));
+    const decided = ready ? ready.then(recipients) : Promise.resolve(recipients());
+    const rendered = decided.then((to) => (to.length ? this.render(event).then((r) => ({ r, to })) : null));
+    rendered.catch(() => undefined);
+    this.chain = this.chain.then(async () => {
+      let out: { r: SharedResult; to: Member[] } | null;
+      try {
+        out = await rendered;
+      } catch (e) {
+        this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription render failed; event skipped for this group');
+        return;
+      }
+      if (!out) return;
+      for (const m of out.to) {
+        if (!this.members.has(m)) continue;
+        try {
+          m.live(event.seq, event.cursor, out.r);
         } catch (e) {
           this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
           endQuietly(m, this.log);

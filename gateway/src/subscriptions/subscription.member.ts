@@ -82,6 +82,9 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   /** Called once when the subscription ends for any reason. */
   onEnd: (() => void) | null = null;
 
+  /** myIssueEvents: the resident whose followed requests this subscriber gets; else null. */
+  follower: string | null = null;
+
   constructor(
     private readonly sink: MemberSink,
     limits: MemberLimits,

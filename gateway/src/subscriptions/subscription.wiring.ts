@@ -36,6 +36,7 @@ export function subscriptionSchema(api: GraphQLSchema): GraphQLSchema {
   issueEvents(communityId: ID, communityIds: [ID!], subdistrict: String, sessionId: ID, categories: [IssueCategory!], kinds: [IssueEventKind!], after: String): IssueEvent!
   voteTallies(sessionId: ID, issueId: ID, communityId: ID, after: String): VoteTally!
   sessionEvents(communityId: ID, after: String): SessionEvent!
+  myIssueEvents(after: String): IssueEvent!
 }`);
   // The API schema names its roots explicitly, so the new root must be named too.
   parts.push('extend schema { subscription: Subscription }');

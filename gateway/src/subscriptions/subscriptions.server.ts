@@ -16,6 +16,7 @@ import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './operatio
 import { SubscriptionPlan, stable, type HydrateExecute } from './subscription.plan';
 import { hydrationLimitError, prepareRequest } from './subscription.request';
 import { TopicFeed, type Replay } from './topic.feed';
+import { FollowIndex } from './follow.index';
 
 export interface AttachSubscriptionsOptions {
   httpServer: Server;
@@ -53,6 +54,11 @@ export interface AttachSubscriptionsOptions {
   documentCacheBytes?: number;
   /** Bytes of subscription plans kept for reuse beyond those in use. Default 4 MB. */
   planCacheBytes?: number;
+  /**
+   * myIssueEvents: a resident's followed set is re-read after this long (ms) even without a
+   * follow-changing mutation through this gateway (one through another gateway). Default 30000.
+   */
+  followTtlMs?: number;
 }
 
 export interface SubscriptionCounters {
@@ -70,6 +76,8 @@ export interface SubscriptionCounters {
   cacheBytes: { documents: number; plans: number };
   /** Open WebSocket connections. */
   connections: number;
+  /** Reads of a resident's followed requests (myIssueEvents routing). */
+  followLoads: number;
   /** Bytes written to all sockets that their peers have not yet confirmed reading. */
   unreadBytes: number;
 }
@@ -89,6 +97,8 @@ export interface SubscriptionServer {
   close(): Promise<void>;
   /** The sockets open now; a draining gateway closes them with 1012 so clients resume with `after`. */
   sockets(): Iterable<WebSocket>;
+  /** A mutation by this viewer may have changed what they follow (follow, unfollow, raise, support). */
+  followsChanged(viewerId: string | null | undefined): void;
 }
 
 interface Connection {
@@ -101,6 +111,20 @@ interface Connection {
   /** The socket, written to directly by the connection's subscriptions. */
   outlet: SocketOutlet;
 }
+
+/**
+ * Closes with 4401 and a reason a client can show. graphql-ws' own refusal (returning false) is
+ * 4403, which its clients retry ~5 times over 30-45 s before reporting anything; 4401 is fatal to
+ * them. Our close goes first; graphql-ws' 4403 after it is a no-op on a closing socket.
+ */
+function refuse(ctx: Context<Record<string, unknown>, any>, reason: string): false {
+  // Close reasons are capped at 123 bytes by the protocol.
+  (ctx.extra.socket as WebSocket).close(REFUSED_CLOSE_CODE, Buffer.from(reason).subarray(0, 123).toString());
+  return false;
+}
+
+/** graphql-ws CloseCode.Unauthorized: a client does not retry it. */
+export const REFUSED_CLOSE_CODE = 4401;
 
 /** Longest timer Node accepts; a token valid for longer is re-checked after that. */
 const MAX_TIMER = 2 ** 31 - 1;
@@ -152,6 +176,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     return plan;
   };
 
+  const follows = new FollowIndex((doc, vars, viewer) => o.execute(doc, vars, viewer), o.followTtlMs ?? 30_000, o.log);
   const hydrationTimes = new LatencyHistogram();
   const deliveryTimes = new LatencyHistogram();
   const execute: HydrateExecute = async (doc, variables, viewer) => {
@@ -216,6 +241,10 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
           if (member.ended) return;
           const e = decodePayload(topic, raw) as TopicMap[TopicName];
           if (!group.plan.matches(e)) continue;
+          if (member.follower) {
+            await follows.ready([member.follower]);
+            if (!follows.follows(member.follower, (e as { issueId: string }).issueId)) continue;
+          }
           // Back-pressure: a slow reader slows its replay instead of overflowing on it.
           await member.drained(Math.floor(bufferLimit / 2));
           member.replayed(e.seq, e.cursor, await group.render(e as never));
@@ -233,6 +262,10 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   async function subscribe(args: ExecutionArgs) {
     const { connection: conn, id, plan, document } = args.contextValue as SubscribeContext;
     if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
+    if (plan.binding.perFollower) {
+      if (!conn.viewer.id) return { errors: [gqlError('请先登录 (myIssueEvents needs a signed-in resident)', 'UNAUTHENTICATED')] };
+      if (!conn.viewer.roles.includes('RESIDENT')) return { errors: [gqlError('仅限居民 (myIssueEvents is for RESIDENT viewers)', 'FORBIDDEN')] };
+    }
     if (conn.slots >= maxPerConnection) {
       return { errors: [gqlError(`每个连接最多 ${maxPerConnection} 个订阅 (at most ${maxPerConnection} subscriptions per connection)`, 'TOO_MANY_SUBSCRIPTIONS', { limit: maxPerConnection })] };
     }
@@ -258,7 +291,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       const key = `${plan.groupKey}|${scopeOf(conn.viewer, plan.viewerDependent)}`;
       let group = groups.get(key);
       if (!group) {
-        const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log);
+        const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log, plan.binding.perFollower ? follows : undefined);
         const listener = (e: any) => g.offer(e);
         feed.listeners.add(listener);
         groups.set(key, (group = g));
@@ -267,9 +300,15 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       const g = group;
       const m = new Member({ outlet: conn.outlet, id, delivered, log: o.log }, { bufferLimit, backlogBytes }, afterSeq, plan.after);
       member = m;
+      if (plan.binding.perFollower) {
+        m.follower = conn.viewer.id!;
+        follows.acquire(conn.viewer);
+        void follows.ready([m.follower]); // loaded now, not on the first event
+      }
       g.members.add(m);
       conn.members.add(m);
       m.onEnd = () => {
+        if (m.follower) follows.release(conn.viewer);
         g.members.delete(m);
         conn.members.delete(m);
         release();
@@ -294,11 +333,11 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         let viewer: Viewer = ANONYMOUS;
         if (auth != null) {
           const m = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth.trim()) : null;
-          if (!m) return false;
+          if (!m) return refuse(ctx, 'UNAUTHENTICATED: malformed authorization (expected Bearer <jwt>)');
           try {
             viewer = await o.verifyToken(m[1]!);
           } catch {
-            return false; // graphql-ws closes with 4403 Forbidden
+            return refuse(ctx, 'UNAUTHENTICATED: invalid or expired token');
           }
         }
         // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
@@ -362,10 +401,11 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       for (const g of groups.values()) subscribers += g.members.size;
       let unreadBytes = 0;
       for (const c of live) unreadBytes += c.outlet.unacked;
-      return { ...counters, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
+      return { ...counters, followLoads: follows.loads, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
     },
     latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
     sockets: () => wss.clients,
+    followsChanged: (viewerId) => follows.invalidate(viewerId),
     async close() {
       if (closing) return;
       closing = true;

@@ -19,7 +19,7 @@ export interface LiveOptions {
   onState(state: LiveState): void;
   /** Runs after every (re)connection: reload what the page shows, to cover anything missed. */
   onConnected(reconnect: boolean): void;
-  /** The gateway refused the token (close 4403): the page says so; reconnecting goes on. */
+  /** The gateway refused the token (close 4401, or 4403 from an older gateway): the page says so; reconnecting goes on. */
   onDenied?(): void;
   /** First back-off delay, ms; doubles per failed attempt up to `maxDelayMs`. Default 500 / 10000. */
   minDelayMs?: number;
@@ -80,7 +80,7 @@ export function startLive(o: LiveOptions): { stop(): void } {
           o.onConnected(reconnect);
         },
         closed: (event) => {
-          if ((event as { code?: number } | undefined)?.code === 4403) o.onDenied?.();
+          if ([4401, 4403].includes((event as { code?: number } | undefined)?.code ?? 0)) o.onDenied?.();
           drop(c);
         },
         error: () => drop(c),

@@ -4,6 +4,7 @@ import { DEFAULT_REDIS_URL, MAX_BODY_BYTES, MemoryPubSub, RedisPubSub, signToken
 import { TEST_JWT_SECRET } from '@plaza/shared/testing';
 import { attachSubscriptions, OVERFLOW_CODE, type AttachSubscriptionsOptions, type SubscriptionServer } from '..';
 import { WebSocket } from 'ws';
+import { createClient } from 'graphql-ws';
 import { client, collect, listen, schema, settle, sockets, tcpProxy, until, World } from './stand-in';
 
 const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
@@ -238,12 +239,29 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     await start();
     const bad = collect(connect('not-a-token'), ISSUE_EVENTS);
     await bad.untilDone();
-    expect((bad.error as { code?: number }).code).toBe(4403);
+    expect((bad.error as { code?: number }).code).toBe(4401);
+    expect((bad.error as { reason?: string }).reason).toBe('UNAUTHENTICATED: invalid or expired token');
     const token = await signToken({ sub: 'u1', roles: ['RESIDENT'], ttlSeconds: 1 }, TEST_JWT_SECRET);
     const s = collect(connect(token), ISSUE_EVENTS);
     await s.untilDone(3000);
     expect(s.results.at(-1)?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(s.completed).toBe(true);
+  });
+
+  it('a bad token is refused at once: a default graphql-ws client reports it within 2 s and does not retry', async () => {
+    await start();
+    let opened = 0;
+    const c = createClient({
+      url, webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer forged.token.here' },
+      on: { opened: () => void opened++ },
+    });
+    clients.push(c);
+    const t0 = Date.now();
+    const err = await new Promise<unknown>((resolve) => c.subscribe({ query: ISSUE_EVENTS }, { next: () => undefined, error: resolve, complete: () => resolve('completed') }));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(err).toMatchObject({ code: 4401, reason: 'UNAUTHENTICATED: invalid or expired token' });
+    await new Promise((r) => setTimeout(r, 1500)); // graphql-ws' first retry would come within ~1-4 s
+    expect(opened).toBe(1);
   });
 
   it('voteTallies: plan through the supergraph, supportCount from the event or the issue', async () => {

@@ -1,0 +1,1 @@
+export { createLiveClient, type LiveClient, type LiveClientOptions, type LiveSink } from './live-client';
