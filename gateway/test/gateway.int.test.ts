@@ -285,7 +285,7 @@ describe('the federated graph', () => {
 describe('introspection over HTTP', () => {
   it('shows the whole client API, the Subscription type served over graphql-ws included', async () => {
     const { __schema } = ok(await stack.request('{ __schema { subscriptionType { name fields { name } } types { name } } }'));
-    expect(__schema.subscriptionType.fields.map((f: { name: string }) => f.name).sort()).toEqual(['issueEvents', 'sessionEvents', 'voteTallies']);
+    expect(__schema.subscriptionType.fields.map((f: { name: string }) => f.name).sort()).toEqual(['issueEvents', 'myIssueEvents', 'sessionEvents', 'voteTallies']);
     expect(__schema.types.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['VoteTally', 'SessionEvent', 'Overview']));
   });
 });
