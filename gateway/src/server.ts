@@ -187,6 +187,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       includeStacktraceInErrorResponses: !production,
       // "Did you mean …?" in validation errors would hand out the schema that introspection hides.
       hideSchemaDetailsFromClientErrors: production,
+      // Signals are the process owner's (index.ts drains first; npm start stops everything, the
+      // embedded PostgreSQL last): Apollo's own handler would stop and re-raise SIGTERM at once.
+      stopOnTerminationSignals: false,
       formatError,
       // Bounded by (approximate) bytes, smaller than Apollo's 30 MiB defaults: every anonymous
       // phone may send documents, and what they leave behind must not grow the heap for long.

@@ -63,6 +63,9 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     introspection: !o.production,
     includeStacktraceInErrorResponses: !o.production,
     formatError: (formatted) => formatClientError(formatted),
+    // Signals are the process owner's (runMain, npm start): Apollo's own handler would stop this
+    // server and re-raise SIGTERM, ending the one-process start before it stopped the rest.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,
