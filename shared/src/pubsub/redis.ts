@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Handler, PubSub, SubscribeOptions, Unsubscribe } from './pubsub';
 import { readyWithin, redisRetryStrategy as retryStrategy } from './redis-ready';
 import { assertTopic, decodePayload, type TopicMap, type TopicName } from './topics';
+import { deliverMessage } from './channel.delivery';
 
 export interface RedisPubSubOptions {
   /** redis://host:port/db */
@@ -139,22 +140,7 @@ export class RedisPubSub implements PubSub {
   }
 
   private receive(channel: string, message: string) {
-    const ch = this.channels.get(channel);
-    if (!ch?.handlers.size) return;
-    let payload: unknown;
-    try {
-      payload = decodePayload(ch.topic, JSON.parse(message));
-    } catch (e) {
-      this.options.log?.error({ err: (e as Error).message, channel }, 'dropped malformed pubsub message');
-      return;
-    }
-    for (const { handler } of [...ch.handlers]) {
-      try {
-        handler(payload);
-      } catch (e) {
-        this.options.log?.error({ err: e, channel }, 'pubsub handler failed');
-      }
-    }
+    deliverMessage(this.channels.get(channel), channel, message, this.options.log);
   }
 
   async close(): Promise<void> {
