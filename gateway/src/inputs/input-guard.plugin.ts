@@ -35,7 +35,19 @@ function literalPath(ancestors: readonly (ASTNode | readonly ASTNode[])[]): stri
   return names.join('.') || 'query';
 }
 
+// Apollo hands the same DocumentNode for a repeated query text (its document store), so each
+// document's literals are walked once.
+const literalVerdicts = new WeakMap<DocumentNode, string | null>();
+
 function badLiteral(document: DocumentNode): string | null {
+  const known = literalVerdicts.get(document);
+  if (known !== undefined) return known;
+  const found = findBadLiteral(document);
+  literalVerdicts.set(document, found);
+  return found;
+}
+
+function findBadLiteral(document: DocumentNode): string | null {
   let found: string | null = null;
   visit(document, {
     StringValue(node, _key, _parent, _path, ancestors) {
