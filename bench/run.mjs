@@ -7,16 +7,19 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, require, canonical, fmt, freePort, median, portInUse, ratio, runJsonChild, sleep, startChild, table, waitHttp } from './lib/util.mjs';
-import { listOps, OVERVIEW, throughputOps, TREND_MONTH_WEEKS, TREND_YEAR_MONTHS } from './operations.mjs';
+import { listOps, OVERVIEW, TREND_MONTH_WEEKS, TREND_YEAR_MONTHS } from './operations.mjs';
+import { throughput } from './throughput.mjs';
 import { summariseProfile } from './lib/profile.mjs';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`npm run bench [-- --full] [-- --only=1,2,3,4,5,6] [-- --profile]
   Builds nothing: run \`npm run build\` first (it runs the built dist/ of every package).
-  quick (default): 2 rounds x 5 s per target; --full: 3 rounds x 10 s; 50 connections.
+  quick (default): 2 rounds x 5 s per target (identical requests: 3 s); --full: 3 rounds x 10 s; 50 connections.
   --only=…   run only these sections (1 throughput, 2 SQL per request, 3 votes, 4 fan-out, 5 start-up, 6 analytics)
-  --ops=openRequests,issueTimeline,overview   section 1 with these operations only
+  --ops=mixed,issuesMix,openRequests,issueTimeline,overview   section 1 with these workloads only
+    (mixed: the mixed workload; issuesMix: its single-subgraph part, also sent to the subgraph directly;
+     the others: one identical request each)
   --profile[=gateway,issues,…]  run those processes (default our gateway) with --cpu-prof and print where their time went
   Results: printed, and written to bench/results/<date>.md`);
   process.exit(0);
@@ -31,7 +34,8 @@ const ONLY = onlyArg ? new Set(onlyArg.slice(7).split(',').map(Number)) : null;
 const want = (n) => !ONLY || ONLY.has(n);
 const opsArg = args.find((a) => a.startsWith('--ops='));
 const OPS = opsArg ? new Set(opsArg.slice(6).split(',')) : null;
-const CFG = FULL ? { mode: 'full', rounds: 3, durationSec: 10, warmSec: 3 } : { mode: 'quick', rounds: 2, durationSec: 5, warmSec: 1 };
+// durationSec: each mixed run (and sections 3–6); identicalSec: each identical-request run of section 1.
+const CFG = FULL ? { mode: 'full', rounds: 3, durationSec: 10, identicalSec: 10, warmSec: 3 } : { mode: 'quick', rounds: 2, durationSec: 5, identicalSec: 3, warmSec: 1 };
 const CONNECTIONS = 50;
 const VOTERS = 1000;
 const HOT_PER_RUN = 3;
@@ -78,7 +82,7 @@ async function startStack() {
   pg = new Client({ connectionString: db.url });
   await pg.connect();
 
-  const [sp, ip, vp, gp, hp] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [sp, ip, vp, gp, hp, np] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const url = (p) => `http://127.0.0.1:${p}/graphql`;
   const urls = { sessions: url(sp), issues: url(ip), volunteering: url(vp) };
   const base = {
@@ -115,11 +119,14 @@ async function startStack() {
     nodeArgs: [...preload, ...profFlags('gateway', profDir)],
   });
   const hive = startChild('hive', [join(ROOT, 'bench', 'hive-gateway.mjs')], { ...base, PORT: String(hp) });
-  children.push(ours, hive);
+  // Section 1 also runs our gateway without in-flight sharing (a process of its own, idle otherwise).
+  const noshare = startChild('gateway-noshare', [join(ROOT, 'gateway', 'dist', 'index.js')], { ...base, ...exp, PLAZA_SHARE_INFLIGHT: '0', PORT: String(np) }, { nodeArgs: preload });
+  children.push(ours, hive, noshare);
   await waitHttp(`http://127.0.0.1:${gp}/ready`, { child: ours });
   await waitHttp(`http://127.0.0.1:${hp}/readiness`, { child: hive });
-  say(`up: ours :${gp}, hive :${hp}, subgraphs ${sp}/${ip}/${vp}`);
-  return { urls, ours: url(gp), hive: url(hp), profDir, byName: { sessions: subs[0], issues: subs[1], volunteering: subs[2], gateway: ours } };
+  await waitHttp(`http://127.0.0.1:${np}/ready`, { child: noshare });
+  say(`up: ours :${gp}, hive :${hp}, ours without sharing :${np}, subgraphs ${sp}/${ip}/${vp}`);
+  return { urls, ours: url(gp), hive: url(hp), oursNoShare: url(np), profDir, byName: { sessions: subs[0], issues: subs[1], volunteering: subs[2], gateway: ours, hive, noshare } };
 }
 
 async function fixtures() {
@@ -129,84 +136,6 @@ async function fixtures() {
   const { rows: hot } = await pg.query(`SELECT id FROM issues.issue WHERE status IN ${open} ORDER BY raised_at DESC, id LIMIT 40`);
   if (!c.length || !i.length) throw new Error('the demo world has no open requests: did seeding work?');
   return { communityId: c[0].community_id, issueId: i[0].issue_id, hot: hot.map((r) => r.id) };
-}
-
-// ---------------------------------------------------------------- 1. throughput
-async function throughput(stack, f) {
-  const targets = (op) => [
-    { key: 'ours', url: stack.ours, headers: {} },
-    { key: 'hive', url: stack.hive, headers: {} },
-    ...(op.direct ? [{ key: 'direct', url: stack.urls[op.direct], sign: { viewer: ANON, secret: SECRETS.GATEWAY_SECRET } }] : []),
-  ];
-  const ops = throughputOps(f).filter((op) => !OPS || OPS.has(op.short));
-  const results = {};
-  const checks = [];
-  // Same answers everywhere (data compared by content), and the exact bytes each target sends
-  // become autocannon's expectBody, so every measured response is checked, not only the first.
-  for (const op of ops) {
-    op.targets = targets(op);
-    const answers = {};
-    for (const t of op.targets) {
-      const headers = t.sign ? shared.signIdentity(t.sign.viewer, t.sign.secret) : t.headers;
-      const r = await post(t.url, op.query, op.variables, headers);
-      if (r.json.errors?.length || !r.json.data) throw new Error(`${op.short} via ${t.key}: ${r.text.slice(0, 500)}`);
-      t.expectBody = r.text;
-      answers[t.key] = canonical(r.json.data);
-    }
-    const same = new Set(Object.values(answers)).size === 1;
-    checks.push([op.name, Object.keys(answers).join(' = '), same ? 'identical' : 'DIFFERENT', verdict(same)]);
-    results[op.short] = { op, runs: {} };
-  }
-  const job = (op, t, durationSec) => ({
-    url: t.url,
-    body: JSON.stringify({ query: op.query, variables: op.variables }),
-    headers: t.headers,
-    sign: t.sign,
-    connections: CONNECTIONS,
-    durationSec,
-    expectBody: t.expectBody,
-  });
-  say('throughput: warm-up');
-  for (const op of ops) for (const t of op.targets) await runJsonChild(join(ROOT, 'bench', 'load.mjs'), job(op, t, CFG.warmSec));
-  for (let r = 0; r < CFG.rounds; r++) {
-    for (const op of ops) {
-      // A/B alternated: the order of targets flips every round.
-      const order = r % 2 ? [...op.targets].reverse() : op.targets;
-      for (const t of order) {
-        const res = await runJsonChild(join(ROOT, 'bench', 'load.mjs'), job(op, t, CFG.durationSec));
-        (results[op.short].runs[t.key] ??= []).push(res);
-        say(`round ${r + 1} ${op.short} ${t.key}: ${fmt(res.rps)} rps p50 ${res.p50} p99 ${res.p99} (non2xx ${res.non2xx}, errors ${res.errors}, mismatches ${res.mismatches})`);
-      }
-    }
-  }
-  const rows = [];
-  const verdicts = [];
-  for (const op of ops) {
-    const agg = {};
-    for (const [key, runs] of Object.entries(results[op.short].runs)) {
-      agg[key] = { rps: median(runs.map((x) => x.rps)), p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), bad: runs.reduce((s, x) => s + x.non2xx + x.errors + x.timeouts + x.mismatches, 0) };
-      rows.push([op.name, key, runs.map((x) => fmt(x.rps)).join(' / '), fmt(agg[key].rps), fmt(agg[key].p50), fmt(agg[key].p99), agg[key].bad]);
-    }
-    const vsHive = ratio(agg.ours.rps, agg.hive.rps);
-    const p99ok = agg.ours.p99 <= agg.hive.p99;
-    verdicts.push([op.name, 'ours ≥ 1.0× Hive RPS, p99 no worse', `${fmt(vsHive, 2)}× ; p99 ${fmt(agg.ours.p99)} vs ${fmt(agg.hive.p99)} ms`, verdict(vsHive >= 1 && p99ok)]);
-    if (agg.direct) {
-      const vsDirect = ratio(agg.ours.rps, agg.direct.rps);
-      verdicts.push([op.name, 'ours ≥ 0.7× direct', `${fmt(vsDirect, 2)}×`, verdict(vsDirect >= 0.7)]);
-    }
-    const clean = Object.values(agg).every((a) => a.bad === 0);
-    verdicts.push([op.name, 'every response correct (2xx, same bytes)', clean ? 'all' : 'some failed/mismatched', verdict(clean)]);
-  }
-  section(
-    `1. Federated query throughput (${CONNECTIONS} connections, ${CFG.rounds} rounds × ${CFG.durationSec} s, alternated)`,
-    [
-      table(['operation', 'target', 'RPS per round', 'RPS (median)', 'p50 ms', 'p99 ms', 'bad responses'], rows),
-      '',
-      table(['operation', 'targets answered', 'data', 'check'], checks),
-      '',
-      table(['operation', 'target', 'measured', 'verdict'], verdicts),
-    ].join('\n'),
-  );
 }
 
 // ---------------------------------------------------------------- 2 + 6. SQL counted in-process
@@ -437,7 +366,7 @@ try {
 const header = `# Bench ${now.toISOString()} — ${CFG.mode} mode
 
 - machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, commit ${commit}
-- load: autocannon in a separate process on loopback, ${CONNECTIONS} connections, warm-up ${CFG.warmSec} s, ${CFG.rounds} rounds × ${CFG.durationSec} s, A/B order alternated per round
+- load: autocannon in a separate process on loopback, ${CONNECTIONS} connections, warm-up ${CFG.warmSec} s, ${CFG.rounds} rounds × ${CFG.durationSec} s (identical requests in section 1: ${CFG.identicalSec} s), A/B order alternated per round
 ${process.env.BENCH_GATEWAY_PRELOAD || process.env.BENCH_SUBGRAPH_PRELOAD ? `- **EXPERIMENT**: preloaded gateway=${process.env.BENCH_GATEWAY_PRELOAD ?? '-'} subgraphs=${process.env.BENCH_SUBGRAPH_PRELOAD ?? '-'} (${Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')).map(([k, v]) => `${k}=${v}`).join(' ')})\n` : ''}- every server is its own process: 3 subgraphs, our gateway, Hive Gateway ${require('@graphql-hive/gateway/package.json').version}; NODE_ENV=production; Postgres ${'127.0.0.1:5432'} (database of its own, demo world)`;
 console.log(header);
 out.push(header + '\n');
@@ -447,7 +376,9 @@ try {
   if ([1, 2, 3, 6].some(want)) {
     const stack = await startStack();
     const f = await fixtures();
-    if (want(1)) await throughput(stack, f);
+    if (want(1)) {
+      await throughput({ stack, fixtures: f, pg, database: db.name, cfg: CFG, connections: CONNECTIONS, ops: OPS, secrets: SECRETS, say, section });
+    }
     if (want(2) || want(6)) {
       const counted = await startCountedStack(db.url);
       try {

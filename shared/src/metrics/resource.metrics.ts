@@ -5,6 +5,7 @@ import type { TopicName } from '../pubsub/topics';
 import type { PubSub } from '../pubsub/pubsub';
 import { RedisPubSub } from '../pubsub/redis';
 import type { ServiceMetrics } from './service.metrics';
+import { StatementCounter } from '../db';
 
 /** The pg Pool typeorm keeps as `driver.master` (its counts are all we read). */
 interface PgPoolCounts {
@@ -37,6 +38,20 @@ export function poolMetrics(metrics: ServiceMetrics, dataSource: DataSource): vo
       this.set(pool()?.waitingCount ?? 0);
     },
   });
+  // Every data source counts its statements already (createDataSource's logger); exposing the
+  // count lets a benchmark read SQL per request from outside the process.
+  const statements = dataSource.logger instanceof StatementCounter ? dataSource.logger : null;
+  if (statements) {
+    new Counter({
+      name: 'plaza_db_statements_total',
+      help: 'SQL statements this process sent through its data source (transaction control included)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(statements.count);
+      },
+    });
+  }
 }
 
 export interface RelayMetricsOptions {
