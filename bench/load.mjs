@@ -65,6 +65,9 @@ const seconds = result.duration || job.durationSec;
 console.log(
   JSON.stringify({
     requests: result.requests.total,
+    // Sent includes the (up to `connections`) requests still in flight when the time ran out:
+    // the servers answer those too, so their CPU and calls belong to them.
+    sent: result.requests.sent,
     rps: result.requests.total / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,

@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, require, canonical, fmt, freePort, median, portInUse, ratio, runJsonChild, sleep, startChild, table, waitHttp } from './lib/util.mjs';
+import { ROOT, require, fmt, freePort, median, portInUse, ratio, runJsonChild, startChild, table, waitHttp } from './lib/util.mjs';
 import { listOps, OVERVIEW, TREND_MONTH_WEEKS, TREND_YEAR_MONTHS } from './operations.mjs';
 import { throughput } from './throughput.mjs';
 import { summariseProfile } from './lib/profile.mjs';
@@ -41,7 +41,6 @@ const VOTERS = 1000;
 const HOT_PER_RUN = 3;
 
 const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef', GATEWAY_SECRET: 'bench-gateway-secret-0123456789abcdef' };
-const ANON = { id: null, name: null, roles: [], communityIds: [] };
 const shared = require('@plaza/shared');
 const { createTestDatabase } = require('@plaza/shared/testing');
 const { Client } = require('pg');

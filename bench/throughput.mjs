@@ -54,7 +54,9 @@ export async function throughput(ctx) {
     const before = await meter.snapshot(target.pid);
     const res = await runJsonChild(LOAD, { connections: ctx.connections, durationSec, ...job });
     const after = await meter.snapshot(target.pid);
-    return { ...res, ...meter.diff(before, after, res.requests) };
+    // Per request sent, not per response: the last requests in flight when the run stops are
+    // still answered (and metered) before the second reading.
+    return { ...res, ...meter.diff(before, after, res.sent ?? res.requests) };
   }
 
   // ---- the mixed workload
@@ -107,10 +109,15 @@ export async function throughput(ctx) {
     parts.push(part);
   }
 
+  if (!parts.length) throw new Error(`--ops=${[...ctx.ops].join(',')}: no workload of section 1 has that name`);
+
   // ---- warm-up, then rounds with the order of targets flipped every round
   const seconds = (p) => (p.identical ? cfg.identicalSec : cfg.durationSec);
+  // Warm-up on the mix only: it runs every process's hot paths; each identical operation has
+  // already been planned by every target (the answer check above).
   say('throughput: warm-up');
-  for (const p of parts) for (const t of p.targets) await runJsonChild(LOAD, { connections: ctx.connections, durationSec: cfg.warmSec, ...t.job });
+  for (const p of parts.filter((x) => !x.identical)) for (const t of p.targets) await runJsonChild(LOAD, { connections: ctx.connections, durationSec: cfg.warmSec, ...t.job });
+  if (!parts.some((x) => !x.identical)) for (const t of Object.values(gw)) await runJsonChild(LOAD, { connections: ctx.connections, durationSec: cfg.warmSec, ...parts[0].targets.find((x) => x.url === t.url).job });
   for (let r = 0; r < cfg.rounds; r++) {
     for (const p of parts) {
       const order = r % 2 ? [...p.targets].reverse() : p.targets;
@@ -194,7 +201,7 @@ export async function throughput(ctx) {
   const lost = parts.flatMap((p) => p.targets).reduce((s, t) => s + t.runs.reduce((q, x) => q + x.lostBackends, 0), 0);
   blocks.push(
     '',
-    `CPU: /proc utime+stime of each process (10 ms ticks) over the run ÷ responses; PostgreSQL = the backends connected to the bench database${lost ? ` (${lost} backend(s) exited mid-run: their CPU is missing)` : ''}. Subgraph calls: HTTP requests each subgraph answered on /graphql. SQL: statements counted by each subgraph's data source (BEGIN/COMMIT included). Medians over rounds.`,
+    `Per request = over the run ÷ requests sent (those still in flight at the end included: the servers answer them before the second reading). CPU: /proc utime+stime of each process (10 ms ticks); PostgreSQL = the backends connected to the bench database${lost ? ` (${lost} exited mid-run — pool connections closed after 10 s idle, so idle through a run of ≤ 10 s)` : ''}. Subgraph calls: HTTP requests each subgraph answered on /graphql (subgraph-to-subgraph calls included). SQL: statements counted by each subgraph's data source (BEGIN/COMMIT included). Medians over rounds.`,
     '',
     table(['workload', 'target', 'measured', 'verdict'], verdicts),
   );
