@@ -54,9 +54,8 @@ export async function throughput(ctx) {
     const before = await meter.snapshot(target.pid);
     const res = await runJsonChild(LOAD, { connections: ctx.connections, durationSec, ...job });
     const after = await meter.snapshot(target.pid);
-    // Per request sent, not per response: the last requests in flight when the run stops are
-    // still answered (and metered) before the second reading.
-    return { ...res, ...meter.diff(before, after, res.sent ?? res.requests) };
+    // Every request sent was answered (or failed) before the loader exited: all are metered.
+    return { ...res, ...meter.diff(before, after, res.sent) };
   }
 
   // ---- the mixed workload
@@ -99,7 +98,7 @@ export async function throughput(ctx) {
       const r = await post(t.url, body, sign ? shared.signIdentity(sign.viewer, sign.secret) : {});
       if (!r.json || r.json.errors?.length || !r.json.data) throw new Error(`${op.short} via ${t.key}: ${r.text.slice(0, 500)}`);
       answers[t.key] = canonical(r.json.data);
-      // The exact bytes each target answered become autocannon's expectBody: every response is checked.
+      // The exact bytes each target answered: every response of the run must equal them.
       t.job = { url: t.url, body, sign, expectBody: r.text };
     }
     const same = new Set(Object.values(answers)).size === 1;
@@ -201,7 +200,7 @@ export async function throughput(ctx) {
   const lost = parts.flatMap((p) => p.targets).reduce((s, t) => s + t.runs.reduce((q, x) => q + x.lostBackends, 0), 0);
   blocks.push(
     '',
-    `Per request = over the run ÷ requests sent (those still in flight at the end included: the servers answer them before the second reading). CPU: /proc utime+stime of each process (10 ms ticks); PostgreSQL = the backends connected to the bench database${lost ? ` (${lost} exited mid-run — pool connections closed after 10 s idle, so idle through a run of ≤ 10 s)` : ''}. Subgraph calls: HTTP requests each subgraph answered on /graphql (subgraph-to-subgraph calls included). SQL: statements counted by each subgraph's data source (BEGIN/COMMIT included). Medians over rounds.`,
+    `Per request = over the run ÷ requests sent (the loader waits for those in flight at the end, so all were answered before the second reading). CPU: /proc utime+stime of each process (10 ms ticks); PostgreSQL = the backends connected to the bench database${lost ? ` (${lost} exited mid-run — pool connections closed after 10 s idle, so idle through a run of ≤ 10 s)` : ''}. Subgraph calls: HTTP requests each subgraph answered on /graphql (subgraph-to-subgraph calls included). SQL: statements counted by each subgraph's data source (BEGIN/COMMIT included). Medians over rounds.`,
     '',
     table(['workload', 'target', 'measured', 'verdict'], verdicts),
   );
