@@ -32,7 +32,6 @@ import { hideSuggestionsPlugin } from './errors/suggestions.plugin';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
 import { fullSchemaIntrospectionPlugin } from './subscriptions/introspection.plugin';
-import { followInvalidationPlugin } from './subscriptions/follow.plugin';
 import { screenRoutes, type ScreenRouteOptions } from './screen/screen.routes';
 import { supportRateLimitPlugin, type SupportRateLimitOptions } from './screen/support-rate-limit.plugin';
 import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.routes';
@@ -203,7 +202,6 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         graphqlMetricsPlugin(metrics) as ApolloServerPlugin<GatewayContext>,
         supportRateLimitPlugin(deps.screen?.rateLimit),
         fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
-        followInvalidationPlugin(() => subscriptions),
         // After validation too: variable coercion errors name the enum values otherwise.
         ...(production ? [hideSuggestionsPlugin() as ApolloServerPlugin<GatewayContext>] : []),
         ...(deps.plugins ?? []),
@@ -224,7 +222,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
-  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0 };
+  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0, followEvents: 0 };
   const handle = createRequestHandler<GatewayContext>({
     apollo,
     log,
