@@ -39,6 +39,7 @@ import { inputGuardPlugin } from './inputs/input-guard.plugin';
 import { hardenScalars } from './inputs/strict-scalars';
 import { checkPersistedQuery } from './inputs/persisted-query.check';
 import { GatewayApolloServer } from './http/graphql-over-http.apollo';
+import { refusalFor } from './http/graphql-over-http';
 import { corsHandler, parseCorsOrigins, type CorsOrigins } from './http/cors';
 import { createDrain } from './lifecycle/drain';
 import { createGatewayMetrics, subscriptionMetrics } from './metrics/gateway.metrics';
@@ -227,10 +228,11 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     apollo,
     log,
     context: async (req, requestId) => {
-      // A bad or expired token is UNAUTHENTICATED (thrown here, answered 401); none is anonymous.
+      // A bad or expired token is UNAUTHENTICATED (thrown here; see refusal); none is anonymous.
       const viewer = await viewerFromAuthorization(req.headers.authorization, deps.jwtSecret);
       return { viewer, requestId, log: log.child({ requestId }) };
     },
+    refusal: (req, _code, status) => refusalFor(req.headers.accept, status),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
