@@ -312,6 +312,7 @@ async function followRun(origin, communityId, staff, dbUrl) {
   await metrics(true), await sleep(1000);
   const m2 = await metrics(true);
   const { sent, startedAt } = await drive(url, communityId, staff, requests);
+  const answeredAfter = Date.now() - startedAt;
   // Each event goes to the residents following its request: N / K of them.
   const expected = Array.from({ length: sent }, (_, i) => Math.floor(N / K) + (i % K < N % K ? 1 : 0)).reduce((a, b) => a + b, 0);
   await settleDeliveries(async () => (await metrics()).deliveries - m2.deliveries, expected);
@@ -326,6 +327,9 @@ async function followRun(origin, communityId, staff, dbUrl) {
     ['delivery rate (msg/s)', (r.received / Math.max(DURATION, (r.lastAt - startedAt) / 1000)).toFixed(0)],
     ['latency p50 / p95 / p99 (ms, commit → client)', `${r.p50} / ${r.p95} / ${r.p99}`],
     ['events / hydrations (hydrations per event)', `${m3.eventsReceived - m2.eventsReceived} / ${m3.hydrations - m2.hydrations} (${((m3.hydrations - m2.hydrations) / events).toFixed(2)})`],
+    ['gateway: hydration p50 / p99 (ms)', `${m3.latency?.hydrationMs.p50} / ${m3.latency?.hydrationMs.p99}`],
+    ['gateway: event taken up → socket write p50 / p99 (ms)', `${m3.latency?.deliveryMs.p50} / ${m3.latency?.deliveryMs.p99}`],
+    ['support votes sent over / all answered after (s)', `${DURATION} / ${(answeredAfter / 1000).toFixed(1)}`],
     ['groups', String(m3.groups)],
     ['follow reads on subscribe / during follows and run', `${m1.followLoads - m0.followLoads} / ${m3.followLoads - m1.followLoads}`],
     ['follow events applied (N follows while subscribed)', String(mf.followEvents - m1.followEvents)],
