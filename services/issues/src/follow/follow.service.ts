@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { Issue } from '../issue/issue.entity';
 import { ISSUE_KEYSET } from '../issue/issue.query';
 import type { IssuePage, PageArgs } from '../issue/issue.service';
+import { returning } from '../loop/issue-lock';
 import { followChanged, followedBy } from './follow.store';
 
 /** followIssue / unfollowIssue and `me.following`; the table is `issues.follow`. */
@@ -14,7 +15,7 @@ export class FollowService {
     requireRole(viewer, 'RESIDENT');
     if (!isUuid(issueId)) throw new NotFoundError('Issue', issueId, 'issueId');
     await inTransaction(this.ds, async (q) => {
-      const added = await q.query(`INSERT INTO issues.follow (issue_id, follower_id) SELECT id, $2 FROM issues.issue WHERE id = $1 ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id]);
+      const added = await returning(q, `INSERT INTO issues.follow (issue_id, follower_id) SELECT id, $2 FROM issues.issue WHERE id = $1 ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id]);
       if (added.length) await followChanged(q, issueId, viewer.id!, true);
     });
     return this.issue(issueId);
@@ -25,7 +26,7 @@ export class FollowService {
     requireRole(viewer, 'RESIDENT');
     if (!isUuid(issueId)) throw new NotFoundError('Issue', issueId, 'issueId');
     await inTransaction(this.ds, async (q) => {
-      const removed = await q.query(`DELETE FROM issues.follow WHERE issue_id = $1 AND follower_id = $2 RETURNING 1`, [issueId, viewer.id]);
+      const removed = await returning(q, `DELETE FROM issues.follow WHERE issue_id = $1 AND follower_id = $2 RETURNING 1`, [issueId, viewer.id]);
       if (removed.length) await followChanged(q, issueId, viewer.id!, false);
     });
     return this.issue(issueId);
