@@ -5,7 +5,9 @@
 // messages (no GraphQL) and prints both, with the ratio. Flags: --subscribers N (default 1000),
 // --rate R (20), --duration D s (10), --quick (100 subscribers, 10/s, 3 s). Needs Postgres + Redis.
 // --follow: the subscribers are N residents on `myIssueEvents`, each following one of
-// --requests K (10) requests; the load is support votes on those requests (no bare baseline).
+// --requests K (10) requests, followed after subscribing (so through follow events); the load is
+// support votes on those requests (no bare baseline). The issue's figure:
+// --follow --subscribers 10000 --requests 2000.
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,7 +44,7 @@ const say = (m) => console.error(`[fanout] ${m}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const cleanups = [];
 // Bounded in time whatever happens.
-const deadline = setTimeout(() => (say('time limit reached; stopping'), void stop(1)), (120 + DURATION * 4 + N / 50) * 1000);
+const deadline = setTimeout(() => (say('time limit reached; stopping'), void stop(1)), (120 + DURATION * 4 + N / 50 + (FOLLOW ? N / 100 + K / 20 : 0)) * 1000);
 
 async function stop(code = 0) {
   for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch((e) => say(`cleanup: ${e.message}`));
@@ -188,7 +190,7 @@ async function main() {
   const staff = await shared.signToken({ sub: 'bench-staff', roles: ['STAFF'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
   const viewer = await shared.signToken({ sub: 'bench-screen', roles: ['SCREEN'], ttlSeconds: 3600 }, TEST_JWT_SECRET);
 
-  if (FOLLOW) return followRun(origin, communityId, staff);
+  if (FOLLOW) return followRun(origin, communityId, staff, db.url);
 
   // --- through the gateway (graphql-ws, hydrated through the supergraph)
   // V8 hands pages back a while after a GC: settle before the baseline reading.
@@ -259,42 +261,81 @@ async function main() {
   say(`written to ${file}`);
 }
 
-/** --follow: N residents on myIssueEvents, resident i following request i % K. */
-async function followRun(origin, communityId, staff) {
+/**
+ * --follow: N residents on myIssueEvents, resident i following request i % K. They subscribe
+ * first and follow afterwards, so every follow reaches the gateway as a follow event on the bus
+ * (the path a follow through another gateway takes), not in the read made on subscribe.
+ */
+async function followRun(origin, communityId, staff, dbUrl) {
+  const url = `${origin}/graphql`;
+  const metrics = (gc = false) => getJson(`${origin}/metrics/subscriptions${gc ? '?gc=1' : ''}`);
   const requests = [];
-  for (let k = 0; k < K; k++) {
-    const r = await gql(`${origin}/graphql`, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `关注 ${k}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, staff);
-    requests.push(r.raiseIssue.id);
+  for (let k = 0; k < K; k += 20) {
+    const batch = await Promise.all(Array.from({ length: Math.min(20, K - k) }, (_, j) =>
+      gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `关注 ${k + j}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, staff)));
+    requests.push(...batch.map((r) => r.raiseIssue.id));
   }
-  for (let i = 0; i < N; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, N - i) }, async (_, j) => {
-      const t = await shared.signToken({ sub: `bench-resident-${i + j}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
-      await gql(`${origin}/graphql`, 'mutation($id: ID!) { followIssue(issueId: $id) { id } }', { id: requests[(i + j) % K] }, t);
-    }));
-  }
+  say(`${K} requests raised`);
+  for (let i = 0; i < 3; i++) await metrics(true), await sleep(1000);
+  const m0 = await metrics(true);
   const load = loadClients('mine', `ws://127.0.0.1:${origin.split(':').pop()}/graphql`, communityId, null);
   await load.ready;
-  for (let i = 0; i < 600; i++) {
-    if ((await getJson(`${origin}/metrics/subscriptions`)).subscribers >= N) break;
+  const tSub = Date.now();
+  for (let i = 0; i < 1200; i++) {
+    const m = await metrics();
+    if (m.subscribers >= N && m.followLoads - m0.followLoads >= N) break;
     await sleep(100);
   }
-  await sleep(1000); // followed sets loaded
-  const m1 = await getJson(`${origin}/metrics/subscriptions`);
-  const { sent, startedAt } = await drive(`${origin}/graphql`, communityId, staff, requests);
+  say(`${N} subscribed, follows read in ${Date.now() - tSub} ms`);
+  await metrics(true), await sleep(1000);
+  const m1 = await metrics(true);
+  // Now each resident follows their request: N follow events, applied by the gateway's index.
+  // Written as followIssue writes them (a follow row and a follow_event row under the events'
+  // lock) but in one transaction, so setting up 10,000 takes a second instead of minutes of
+  // mutations on a shared box; the relay publishes them and the gateway hears them as it would.
+  const { Client } = require('pg');
+  const pg = new Client({ connectionString: dbUrl });
+  await pg.connect();
+  const tFollow = Date.now();
+  const pairs = { issues: Array.from({ length: N }, (_, i) => requests[i % K]), residents: Array.from({ length: N }, (_, i) => `bench-resident-${i}`) };
+  await pg.query('BEGIN');
+  await pg.query("SELECT pg_advisory_xact_lock(hashtext('issues.issue_event'))");
+  await pg.query('INSERT INTO issues.follow (issue_id, follower_id) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING', [pairs.issues, pairs.residents]);
+  await pg.query('INSERT INTO issues.follow_event (issue_id, follower_id, following) SELECT i, r, true FROM unnest($1::uuid[], $2::text[]) AS t(i, r)', [pairs.issues, pairs.residents]);
+  await pg.query('COMMIT');
+  await pg.end();
+  // (Not a service commit, so no poke: the relay's 100 ms poll picks them up.)
+  const followsDone = Date.now();
+  let mf = await metrics();
+  for (let i = 0; i < 600 && mf.followEvents - m1.followEvents < N; i++) await sleep(100), (mf = await metrics());
+  say(`${N} follows committed in ${followsDone - tFollow} ms; ${mf.followEvents - m1.followEvents} follow events applied ${Date.now() - followsDone} ms after the commit`);
+  await metrics(true), await sleep(1000);
+  const m2 = await metrics(true);
+  const { sent, startedAt } = await drive(url, communityId, staff, requests);
+  const answeredAfter = Date.now() - startedAt;
   // Each event goes to the residents following its request: N / K of them.
   const expected = Array.from({ length: sent }, (_, i) => Math.floor(N / K) + (i % K < N % K ? 1 : 0)).reduce((a, b) => a + b, 0);
-  await settleDeliveries(async () => (await getJson(`${origin}/metrics/subscriptions`)).deliveries - m1.deliveries, expected);
-  const m2 = await getJson(`${origin}/metrics/subscriptions`);
+  await settleDeliveries(async () => (await metrics()).deliveries - m2.deliveries, expected);
+  const m3 = await metrics();
   const r = await load.report();
+  const kb = (b) => (b / 1024).toFixed(1);
+  const events = Math.max(1, m3.eventsReceived - m2.eventsReceived);
   const rows = [
     ['myIssueEvents', 'gateway (graphql-ws)'],
     ['delivered / expected', `${r.received} / ${expected}`],
     ['errors', String(r.errors)],
     ['delivery rate (msg/s)', (r.received / Math.max(DURATION, (r.lastAt - startedAt) / 1000)).toFixed(0)],
-    ['latency p50 / p95 / p99 (ms)', `${r.p50} / ${r.p95} / ${r.p99}`],
-    ['hydrations per event', ((m2.hydrations - m1.hydrations) / Math.max(1, m2.eventsReceived - m1.eventsReceived)).toFixed(2)],
-    ['groups', String(m2.groups)],
-    ['followed-set reads during the run', String(m2.followLoads - m1.followLoads)],
+    ['latency p50 / p95 / p99 (ms, commit → client)', `${r.p50} / ${r.p95} / ${r.p99}`],
+    ['events / hydrations (hydrations per event)', `${m3.eventsReceived - m2.eventsReceived} / ${m3.hydrations - m2.hydrations} (${((m3.hydrations - m2.hydrations) / events).toFixed(2)})`],
+    ['gateway: hydration p50 / p99 (ms)', `${m3.latency?.hydrationMs.p50} / ${m3.latency?.hydrationMs.p99}`],
+    ['gateway: event taken up → socket write p50 / p99 (ms)', `${m3.latency?.deliveryMs.p50} / ${m3.latency?.deliveryMs.p99}`],
+    ['support votes sent over / all answered after (s)', `${DURATION} / ${(answeredAfter / 1000).toFixed(1)}`],
+    ['groups', String(m3.groups)],
+    ['follow reads on subscribe / during follows and run', `${m1.followLoads - m0.followLoads} / ${m3.followLoads - m1.followLoads}`],
+    ['follow events applied (N follows while subscribed)', String(mf.followEvents - m1.followEvents)],
+    ['gateway RSS / heap per subscriber (KB, after GC, follows read)', `${kb((m1.rssBytes - m0.rssBytes) / N)} / ${kb((m1.heapUsedBytes - m0.heapUsedBytes) / N)}`],
+    ['gateway heap per follow added to the index (bytes, after GC)', ((m2.heapUsedBytes - m1.heapUsedBytes) / N).toFixed(0)],
+    ['gateway RSS total (MB)', (m3.rssBytes / 1048576).toFixed(0)],
   ];
   const table = [`| ${rows[0].join(' | ')} |`, '|---|---|', ...rows.slice(1).map((x) => `| ${x.join(' | ')} |`)].join('\n');
   const header = `# Fan-out (myIssueEvents) ${new Date().toISOString()}\n\n${N} residents each following 1 of ${K} requests, ${RATE} support votes/s for ${DURATION} s, loopback, load clients in ${load.workers} process(es).\n\n`;

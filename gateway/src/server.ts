@@ -32,7 +32,6 @@ import { hideSuggestionsPlugin } from './errors/suggestions.plugin';
 import { attachSubscriptions, type SubscriptionCounters, type SubscriptionServer } from './subscriptions';
 import { gatewayExecute, gatewayReplay, subscriptionSchema } from './subscriptions/subscription.wiring';
 import { fullSchemaIntrospectionPlugin } from './subscriptions/introspection.plugin';
-import { followInvalidationPlugin } from './subscriptions/follow.plugin';
 import { screenRoutes, type ScreenRouteOptions } from './screen/screen.routes';
 import { supportRateLimitPlugin, type SupportRateLimitOptions } from './screen/support-rate-limit.plugin';
 import { explorerRoutes, type ExplorerRouteOptions } from './explorer/explorer.routes';
@@ -40,6 +39,7 @@ import { inputGuardPlugin } from './inputs/input-guard.plugin';
 import { hardenScalars } from './inputs/strict-scalars';
 import { checkPersistedQuery } from './inputs/persisted-query.check';
 import { GatewayApolloServer } from './http/graphql-over-http.apollo';
+import { refusalFor } from './http/graphql-over-http';
 import { corsHandler, parseCorsOrigins, type CorsOrigins } from './http/cors';
 import { createDrain } from './lifecycle/drain';
 import { createGatewayMetrics, subscriptionMetrics } from './metrics/gateway.metrics';
@@ -203,7 +203,6 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         graphqlMetricsPlugin(metrics) as ApolloServerPlugin<GatewayContext>,
         supportRateLimitPlugin(deps.screen?.rateLimit),
         fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
-        followInvalidationPlugin(() => subscriptions),
         // After validation too: variable coercion errors name the enum values otherwise.
         ...(production ? [hideSuggestionsPlugin() as ApolloServerPlugin<GatewayContext>] : []),
         ...(deps.plugins ?? []),
@@ -224,15 +223,16 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
-  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0 };
+  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0, followEvents: 0 };
   const handle = createRequestHandler<GatewayContext>({
     apollo,
     log,
     context: async (req, requestId) => {
-      // A bad or expired token is UNAUTHENTICATED (thrown here, answered 401); none is anonymous.
+      // A bad or expired token is UNAUTHENTICATED (thrown here; see refusal); none is anonymous.
       const viewer = await viewerFromAuthorization(req.headers.authorization, deps.jwtSecret);
       return { viewer, requestId, log: log.child({ requestId }) };
     },
+    refusal: (req, _code, status) => refusalFor(req.headers.accept, status),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {

@@ -87,20 +87,27 @@ describe('identity', () => {
     expect(data).toEqual({ me: { id: 'u-staff', roles: ['STAFF'], communityIds: [communityId] } });
   });
 
-  it('rejects a bad token as UNAUTHENTICATED (401)', async () => {
+  // application/json clients (stack.request sends no Accept) get 200 with the code in `errors`;
+  // GraphQL-over-HTTP clients get 401 (README: errors in the shape the client asks for).
+  const asGraphQLResponse = (authorization: string) =>
+    fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization }, body: JSON.stringify({ query: '{ me { id } }' }) });
+
+  it('rejects a bad token as UNAUTHENTICATED (401 for graphql-response+json)', async () => {
     const forged = await signToken({ sub: 'mallory', roles: ['ADMIN'] }, 'not-the-secret-0123456789abcdef');
     for (const token of [forged, 'not.a.jwt']) {
       const res = await stack.request('{ me { id } }', {}, token);
-      expect(res.status).toBe(401);
+      expect(res.status).toBe(200);
       expect(errorOf(res).code).toBe('UNAUTHENTICATED');
+      expect((await asGraphQLResponse(`Bearer ${token}`)).status).toBe(401);
     }
   });
 
   it('rejects an expired token as UNAUTHENTICATED', async () => {
     const expired = await stack.token('u-old', ['ADMIN'], [], -60);
     const res = await stack.request('{ me { id } }', {}, expired);
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(200);
     expect(errorOf(res).code).toBe('UNAUTHENTICATED');
+    expect((await asGraphQLResponse(`Bearer ${expired}`)).status).toBe(401);
   });
 
   it('rejects an Authorization header that is not a bearer token', async () => {
@@ -109,7 +116,8 @@ describe('identity', () => {
       headers: { 'content-type': 'application/json', authorization: 'Basic dTE6cHc=' },
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
-    expect(res.status).toBe(401);
+    expect(errorOf((await res.json()) as any).code).toBe('UNAUTHENTICATED');
+    expect((await asGraphQLResponse('Basic dTE6cHc=')).status).toBe(401);
   });
 
   it('a subgraph rejects a call that skips the gateway (unsigned or forged)', async () => {

@@ -128,10 +128,13 @@ describe('GraphQL over HTTP: the same refusal in both media types', () => {
     }
   });
 
-  it('keeps 401 for a bad token, 400 for a body that is not JSON and 413 for an oversized one', async () => {
+  it('a bad token: 200 with application/json, 401 with graphql-response+json; 400 for a body that is not JSON and 413 for an oversized one in both', async () => {
     const forged = await signToken({ sub: 'mallory', roles: ['ADMIN'] }, 'not-the-secret-0123456789abcdef');
+    for (const accept of [null, 'application/json']) {
+      expect(await send(accept, { query: '{ me { id } }' }, forged)).toMatchObject({ status: 200, code: 'UNAUTHENTICATED', type: expect.stringMatching(/^application\/json/) });
+    }
+    expect(await send(GRAPHQL_RESPONSE, { query: '{ me { id } }' }, forged)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', type: expect.stringMatching(/^application\/graphql-response\+json/) });
     for (const accept of [null, GRAPHQL_RESPONSE]) {
-      expect(await send(accept, { query: '{ me { id } }' }, forged)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
       const broken = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body: '{"query": ' });
       expect(broken.status).toBe(400);
       expect(((await broken.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');

@@ -150,6 +150,71 @@ describe('myIssueEvents through the real stack', () => {
     expect(sb.results[0]!.data.myIssueEvents.issue.reporterContact).toBeNull();
   });
 
+  it('a follow through gateway A reaches a subscriber on gateway B at once (a follow event, no re-read); B resumes after a dropped socket', async () => {
+    const b = await stack.startGateway();
+    const countersB = () => b.app.subscriptions!.counters;
+    const r = await resident();
+    const x = await raise(await resident(), '甲处的积水');
+    const y = await raise(await resident(), '乙处的积水');
+    const viaB = () => {
+      const c = client(b.wsUrl, r);
+      clients.push(c);
+      return c;
+    };
+    const s1 = collect(viaB(), MINE);
+    await until(() => countersB().subscribers >= 1, 5000);
+    await until(() => countersB().followLoads >= 1, 5000); // R's follows read once, on subscribe
+    const loads = countersB().followLoads;
+    // Through A (stack.request goes to the first gateway); B hears it only from the bus.
+    await follow(r, x);
+    await claim(x);
+    const t0 = Date.now();
+    await s1.until(1, 3000); // the TTL of the previous design was 30 s
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(s1.results[0]!.data.myIssueEvents).toMatchObject({ issueId: x, kind: 'CLAIMED' });
+    expect(countersB().followLoads).toBe(loads);
+    expect(countersB().followEvents).toBeGreaterThanOrEqual(1);
+    // An unfollow through A stops X's events on B as soon.
+    await stack.request('mutation($id: ID!) { unfollowIssue(issueId: $id) { id } }', { id: x }, r).then(ok);
+    await stack.request('mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: x }, await resident()).then(ok);
+    // Resume: the socket drops; meanwhile R follows Y through A and Y and X move on.
+    const last = s1.results.at(-1)!.data.myIssueEvents.cursor as string;
+    s1.dispose();
+    await until(() => countersB().subscribers === 0, 5000);
+    await follow(r, y);
+    await claim(y);
+    await stack.request('mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: x }, await resident()).then(ok);
+    const s2 = collect(viaB(), MINE, { after: last });
+    await s2.until(1, 3000);
+    await new Promise((res) => setTimeout(res, 500)); // nothing of X, now unfollowed
+    expect(s2.results.map((e) => [e.data.myIssueEvents.issueId, e.data.myIssueEvents.kind])).toEqual([[y, 'CLAIMED']]);
+    // Live again on B, for a follow made through A while subscribed.
+    await follow(r, x);
+    await stack.request('mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: x }, await resident()).then(ok);
+    await s2.until(2, 3000);
+    expect(s2.results[1]!.data.myIssueEvents).toMatchObject({ issueId: x, kind: 'SUPPORT_CHANGED' });
+  });
+
+  it('raising and supporting follow: the resident subscribed on gateway B gets RAISED and SUPPORT_CHANGED of their own act through A', async () => {
+    const b = await stack.startGateway();
+    const r = await resident();
+    const c = client(b.wsUrl, r);
+    clients.push(c);
+    const s = collect(c, MINE);
+    await until(() => b.app.subscriptions!.counters.subscribers >= 1, 5000);
+    await until(() => b.app.subscriptions!.counters.followLoads >= 1, 5000);
+    // The follow is committed with (and published before) the event, so B never judges RAISED
+    // on a set without it.
+    const x = await raise(r, '自己提的事');
+    const other = await raise(await resident(), '别人提的事');
+    await stack.request('mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: other }, r).then(ok);
+    await s.until(2, 3000);
+    expect(s.results.map((e) => [e.data.myIssueEvents.issueId, e.data.myIssueEvents.kind])).toEqual([
+      [x, 'RAISED'],
+      [other, 'SUPPORT_CHANGED'],
+    ]);
+  });
+
   it('refuses anonymous (UNAUTHENTICATED) and non-residents (FORBIDDEN)', async () => {
     const anon = collect(connect(), MINE);
     await anon.untilDone();

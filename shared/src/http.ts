@@ -20,6 +20,12 @@ export interface HttpAppOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   /** Default `/graphql`. */
   path?: string;
+  /**
+   * How a refusal thrown by `context` is answered, by the request and the error's code: its
+   * status and content type. Default: UNAUTHENTICATED 401, FORBIDDEN 403, RATE_LIMITED 429,
+   * others 400, as `application/json`.
+   */
+  refusal?: (req: IncomingMessage, code: string, status: number) => { status: number; contentType: string };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -111,7 +117,9 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
         context = await o.context(req, requestId);
       } catch (e) {
         if (e instanceof PlazaError) {
-          return sendJson(res, HTTP_STATUS[e.code] ?? 400, { errors: [{ message: e.message, extensions: e.extensions }] });
+          const status = HTTP_STATUS[e.code] ?? 400;
+          const shaped = o.refusal?.(req, e.code, status);
+          return sendJson(res, shaped?.status ?? status, { errors: [{ message: e.message, extensions: e.extensions }] }, shaped ? { 'content-type': shaped.contentType } : {});
         }
         throw e;
       }

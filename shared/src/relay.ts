@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { PubSub } from './pubsub/pubsub';
 import { busFromEnv } from './pubsub/bus.factory';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
-import { eventCursor, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
+import { eventCursor, type FollowEventMessage, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
 
 /** One row of an event table as pg returns it (bigint columns arrive as strings). */
 export type EventRow = Record<string, unknown> & { seq: string | number };
@@ -19,6 +19,13 @@ export interface OutboxRelayOptions<K extends TopicName> {
   /** A committed row -> the topic's payload (its `seq` and `cursor` included). */
   toPayload: (row: EventRow) => TopicMap[K];
   pubsub: PubSub;
+  /**
+   * A second table of the same schema whose `seq` is drawn from the first table's sequence, under
+   * the same writers' lock, published to its own topic in the one seq order: a consumer of both
+   * topics sees them as they committed (issue 14: a follow before the events after it). Both are
+   * read in one snapshot. Default none.
+   */
+  alongside?: AlongsideTable;
   /** Offset row key and advisory-lock name. Default `${schema}.${table}->${topic}`. */
   name?: string;
   /** Poll interval, ms. Default 100. */
@@ -32,7 +39,13 @@ export interface OutboxRelayOptions<K extends TopicName> {
   log?: Logger;
 }
 
+/** A table published beside the relay's own (see OutboxRelayOptions.alongside). */
+export type AlongsideTable = { [T in TopicName]: { table: string; topic: T; toPayload: (row: EventRow) => TopicMap[T] } }[TopicName];
+
 const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** Marks a row read from the `alongside` table. */
+const ALONGSIDE = Symbol('alongside');
 
 const str = (v: unknown) => (v == null ? null : String(v));
 
@@ -55,6 +68,19 @@ export function issueEventPayload(r: EventRow): IssueEventMessage {
     note: str(r.note),
     fromStatus: str(r.from_status),
     toStatus: str(r.to_status),
+  };
+}
+
+/** A row of `issues.follow_event` -> the `followEvents` payload. */
+export function followEventPayload(r: EventRow): FollowEventMessage {
+  const seq = Number(r.seq);
+  return {
+    cursor: eventCursor(seq),
+    seq,
+    at: r.at instanceof Date ? r.at : new Date(String(r.at)),
+    issueId: String(r.issue_id),
+    followerId: String(r.follower_id),
+    following: Boolean(r.following),
   };
 }
 
@@ -99,7 +125,7 @@ export class OutboxRelay<K extends TopicName> {
   published = 0;
 
   constructor(private readonly o: OutboxRelayOptions<K>) {
-    for (const [what, v] of [['schema', o.schema], ['table', o.table]] as const) {
+    for (const [what, v] of [['schema', o.schema], ['table', o.table], ['alongside.table', o.alongside?.table ?? o.table]] as const) {
       if (!IDENT.test(v)) throw new Error(`OutboxRelay ${what} must be a plain lower-case identifier, got ${JSON.stringify(v)}`);
     }
     this.name = o.name ?? `${o.schema}.${o.table}->${o.topic}`;
@@ -169,14 +195,11 @@ export class OutboxRelay<K extends TopicName> {
       this.o.log?.info({ relay: this.name, offset: this.offset }, 'relay active');
     }
     const limit = this.o.batchSize ?? 500;
-    const { rows } = await client.query<EventRow>(
-      `SELECT * FROM "${this.o.schema}"."${this.o.table}" WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [this.offset, limit],
-    );
+    const rows = await this.read(client, limit);
     if (!rows.length) return false;
     // Sent back to back on one connection, so Redis receives them in seq order; the offset
     // advances over the unbroken prefix the bus accepted.
-    const results = await Promise.allSettled(rows.map((row) => this.o.pubsub.publish(this.o.topic, this.o.toPayload(row))));
+    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
     let last = this.offset;
     let failure: unknown = null;
     for (let i = 0; i < rows.length; i++) {
@@ -198,6 +221,26 @@ export class OutboxRelay<K extends TopicName> {
     }
     if (failure) throw new PublishError(failure);
     return rows.length === limit;
+  }
+
+  /** The next rows after the offset, in seq order, from the table and the one alongside. */
+  private async read(client: Client, limit: number): Promise<EventRow[]> {
+    const select = (table: string) => client.query<EventRow>(`SELECT * FROM "${this.o.schema}"."${table}" WHERE seq > $1 ORDER BY seq LIMIT $2`, [this.offset, limit]);
+    const side = this.o.alongside;
+    if (!side) return (await select(this.o.table)).rows;
+    // One snapshot for both: read one after the other, a row committed in between in the first
+    // table could be skipped by an offset that moved past it on the second's rows.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const main = (await select(this.o.table)).rows;
+    const other = (await select(side.table)).rows.map((r) => Object.assign(r, { [ALONGSIDE]: true }));
+    await client.query('COMMIT');
+    return [...main, ...other].sort((a, b) => Number(a.seq) - Number(b.seq)).slice(0, limit);
+  }
+
+  private publish(row: EventRow): Promise<void> {
+    const side = this.o.alongside;
+    if (side && (row as Record<symbol, unknown>)[ALONGSIDE]) return this.o.pubsub.publish(side.topic, side.toPayload(row) as never);
+    return this.o.pubsub.publish(this.o.topic, this.o.toPayload(row));
   }
 
   private async connect(): Promise<Client> {
@@ -256,6 +299,10 @@ export interface EventRelayOptions<K extends TopicName> {
   table: string;
   topic: K;
   toPayload: OutboxRelayOptions<K>['toPayload'];
+  /** See OutboxRelayOptions.alongside. */
+  alongside?: AlongsideTable;
+  /** Offset key; see OutboxRelayOptions.name. */
+  name?: string;
   /** The bus handed in (one-process start); else a Redis Cluster or Redis when configured; else no relay. */
   pubsub?: PubSub;
   redisUrl?: string;
@@ -274,7 +321,7 @@ export function startEventRelay<K extends TopicName>(o: EventRelayOptions<K>): {
   const ownBus = o.pubsub ? null : busFromEnv({ REDIS_URL: o.redisUrl, REDIS_CLUSTER_NODES: o.redisClusterNodes, PLAZA_CHANNEL_PREFIX: o.channelPrefix }, o.log);
   const pubsub = o.pubsub ?? ownBus;
   if (!pubsub) return null;
-  const relay = new OutboxRelay({ url: o.databaseUrl, schema: o.schema, table: o.table, topic: o.topic, toPayload: o.toPayload, pubsub, log: o.log }).start();
+  const relay = new OutboxRelay({ url: o.databaseUrl, schema: o.schema, table: o.table, topic: o.topic, toPayload: o.toPayload, alongside: o.alongside, name: o.name, pubsub, log: o.log }).start();
   const poke: EntitySubscriberInterface = { afterTransactionCommit: () => relay.poke() };
   o.dataSource.subscribers.push(poke);
   return {

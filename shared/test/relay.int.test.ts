@@ -3,8 +3,8 @@ import { Client } from 'pg';
 import { DEFAULT_REDIS_URL } from '../src/env';
 import { RedisPubSub } from '../src/pubsub/redis';
 import type { PubSub } from '../src/pubsub/pubsub';
-import { decodePayload, eventCursor, type IssueEventMessage } from '../src/pubsub/topics';
-import { issueEventPayload, OutboxRelay, sessionEventPayload } from '../src/relay';
+import { decodePayload, eventCursor, type FollowEventMessage, type IssueEventMessage } from '../src/pubsub/topics';
+import { followEventPayload, issueEventPayload, OutboxRelay, relayOffsetDdl, sessionEventPayload } from '../src/relay';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 import { collector, settle, tcpProxy } from './fixtures';
 
@@ -173,10 +173,53 @@ describe('OutboxRelay', () => {
     expect(b.isLeader).toBe(true);
     expect(c.got.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => before + i + 1));
   });
+
+  it('publishes a table alongside in the one seq order, across batches (follows before the events after them)', async () => {
+    await admin.query(`CREATE TABLE IF NOT EXISTS evt.follow_event (
+      seq bigint PRIMARY KEY DEFAULT nextval(pg_get_serial_sequence('evt.issue_event', 'seq')::regclass),
+      issue_id uuid NOT NULL, follower_id text NOT NULL, following boolean NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+    const listener = bus();
+    const got: { topic: string; seq: number }[] = [];
+    const c = collector<unknown>();
+    await listener.subscribe('issueEvents', (e) => (got.push({ topic: 'issueEvents', seq: e.seq }), c.handler(e)));
+    await listener.subscribe('followEvents', (e: FollowEventMessage) => (got.push({ topic: 'followEvents', seq: e.seq }), c.handler(e)));
+    const from = await maxSeq();
+    // Starts where the log is now (the earlier tests' events are not this test's).
+    await admin.query(relayOffsetDdl('evt'));
+    await admin.query(`INSERT INTO evt.relay_offset (name, seq) VALUES ('relay-alongside', $1)`, [from]);
+    // Interleaved writers of both tables, as follows and events are written.
+    const follows = (async () => {
+      const w = new Client({ connectionString: db.url });
+      await w.connect();
+      for (let i = 0; i < 40; i++) {
+        await w.query('BEGIN');
+        await w.query("SELECT pg_advisory_xact_lock(hashtext('evt.issue_event'))");
+        await w.query(`INSERT INTO evt.follow_event (issue_id, follower_id, following) VALUES ($1, $2, $3)`, [randomUUID(), `r-${i}`, i % 3 !== 0]);
+        await w.query('COMMIT');
+      }
+      await w.end();
+    })();
+    await Promise.all([write(60, 3), follows]);
+    const r = new OutboxRelay({
+      url: db.url, schema: 'evt', table: 'issue_event', topic: 'issueEvents', toPayload, pubsub: bus(), name: 'relay-alongside', pollMs: 20, batchSize: 7,
+      alongside: { table: 'follow_event', topic: 'followEvents', toPayload: followEventPayload },
+    });
+    relays.push(r);
+    r.start();
+    await c.until(100, 5000);
+    await settle(200);
+    const seqs = got.map((g) => g.seq);
+    expect(got.length).toBe(100);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs[0]).toBeGreaterThan(from);
+    expect(got.filter((g) => g.topic === 'followEvents')).toHaveLength(40);
+    expect(new Set(got.map((g) => g.topic)).size).toBe(2);
+  });
 });
 
 describe('row mappers', () => {
   it('map the event tables to payloads that pass the topic check', () => {
+    expect(decodePayload('followEvents', followEventPayload({ seq: '9', issue_id: randomUUID(), follower_id: 'r-1', following: true, at: new Date() }))).toMatchObject({ seq: 9, cursor: eventCursor(9), following: true });
     const row = { seq: '12', kind: 'TOPIC_PROPOSED', at: new Date(), community_id: randomUUID(), session_id: null, topic_id: randomUUID(), actor: 'x' };
     const p = sessionEventPayload(row);
     expect(decodePayload('sessionEvents', p)).toEqual({ ...p });

@@ -26,6 +26,17 @@ export function acceptsGraphQLResponse(accept: string | undefined): boolean {
  * caller's identity.
  */
 const HTTP_LEVEL_STATUSES = new Set([401, 405, 406, 413, 415]);
+
+/**
+ * A bad or expired token, refused before Apollo: 401 for a client that accepts
+ * `application/graphql-response+json`; 200 with the error in `errors` for `application/json`
+ * clients, which otherwise (Apollo Client among them) see only "status code 401" as a network
+ * error and never the UNAUTHENTICATED code a console can act on.
+ */
+export function refusalFor(accept: string | undefined, status: number): { status: number; contentType: string } {
+  if (acceptsGraphQLResponse(accept)) return { status, contentType: GRAPHQL_RESPONSE_JSON };
+  return { status: status >= 400 && status < 500 ? 200 : status, contentType: APPLICATION_JSON };
+}
 /** Codes of a request the server could not read as GraphQL over HTTP at all: 400 in both media types. */
 const HTTP_LEVEL_CODES = new Set(['BAD_REQUEST']);
 

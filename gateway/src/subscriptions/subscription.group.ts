@@ -21,6 +21,8 @@ type Event = Record<string, unknown> & { seq: number; cursor: string };
  */
 export class SubscriptionGroup {
   readonly members = new Set<Member>();
+  /** myIssueEvents: members by the resident they deliver to (one resident may have several). */
+  private readonly byFollower = new Map<string, Set<Member>>();
   private chain: Promise<void> = Promise.resolve();
   private readonly cache = new Map<number, { result: Promise<SharedResult>; bytes: number }>();
   private cached = 0;
@@ -76,14 +78,23 @@ export class SubscriptionGroup {
 
   /**
    * myIssueEvents: the members following the event's request get it, hydrated once for all of
-   * them (none following: not hydrated at all). Sets being reloaded are waited for, in order.
+   * them (none following: not hydrated at all). Found from the request's followers, not by asking
+   * every member; a read of a member's follows still in flight is waited for, in order.
    */
   private offerToFollowers(event: Event, follows: FollowIndex) {
     const issueId = event.issueId as string;
-    const followers = new Set<string>();
-    for (const m of this.members) if (m.follower) followers.add(m.follower);
-    const ready = follows.ready(followers);
-    const recipients = () => [...this.members].filter((m) => m.follower && follows.follows(m.follower, issueId));
+    const recipients = () => {
+      const ids = follows.followersOf(issueId);
+      const to: Member[] = [];
+      if (!ids) return to;
+      if (ids.size <= this.byFollower.size) {
+        for (const id of ids) for (const m of this.byFollower.get(id) ?? []) to.push(m);
+      } else {
+        for (const [id, ms] of this.byFollower) if (ids.has(id)) to.push(...ms);
+      }
+      return to;
+    };
+    const ready = follows.ready((id) => this.byFollower.has(id));
     const decided = ready ? ready.then(recipients) : Promise.resolve(recipients());
     const rendered = decided.then((to) => (to.length ? this.render(event).then((r) => ({ r, to })) : null));
     rendered.catch(() => undefined);
@@ -106,6 +117,21 @@ export class SubscriptionGroup {
         }
       }
     });
+  }
+
+  /** A member joins; a follower (myIssueEvents) is also found by who they are. */
+  add(m: Member) {
+    this.members.add(m);
+    if (!m.follower) return;
+    let ms = this.byFollower.get(m.follower);
+    if (!ms) this.byFollower.set(m.follower, (ms = new Set()));
+    ms.add(m);
+  }
+
+  remove(m: Member) {
+    this.members.delete(m);
+    const ms = m.follower ? this.byFollower.get(m.follower) : undefined;
+    if (ms?.delete(m) && !ms.size) this.byFollower.delete(m.follower!);
   }
 
   /** Ends every member with an internal error (they may resubscribe). */

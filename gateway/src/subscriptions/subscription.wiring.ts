@@ -58,7 +58,7 @@ export function gatewayExecute(apollo: ApolloServer<GatewayContext>, log: Logger
 }
 
 /** The durable-log queries of each topic, through the supergraph, and how a node becomes a payload. */
-const LOG_QUERIES: { [K in TopicName]: { document: DocumentNode; field: string; toPayload: (n: any) => unknown } } = {
+const LOG_QUERIES: { [K in Exclude<TopicName, 'followEvents'>]: { document: DocumentNode; field: string; toPayload: (n: any) => unknown } } = {
   issueEvents: {
     document: parse(`query PlazaReplayIssueEvents($after: String, $first: Int) {
       issueEventLog(after: $after, first: $first) {
@@ -95,7 +95,9 @@ const LOG_PAGE = 100;
  */
 export function gatewayReplay(execute: HydrateExecute): Replay {
   return async <K extends TopicName>(topic: K, afterCursor: string, limit: number): Promise<TopicMap[K][]> => {
-    const q = LOG_QUERIES[topic];
+    // Follow events have no log of their own: a gateway re-reads its residents' follows instead.
+    if (!(topic in LOG_QUERIES)) throw new Error(`topic ${topic} has no durable log to replay`);
+    const q = LOG_QUERIES[topic as keyof typeof LOG_QUERIES];
     const out: TopicMap[K][] = [];
     let after = afterCursor;
     while (out.length < limit) {

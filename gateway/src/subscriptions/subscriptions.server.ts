@@ -54,11 +54,6 @@ export interface AttachSubscriptionsOptions {
   documentCacheBytes?: number;
   /** Bytes of subscription plans kept for reuse beyond those in use. Default 4 MB. */
   planCacheBytes?: number;
-  /**
-   * myIssueEvents: a resident's followed set is re-read after this long (ms) even without a
-   * follow-changing mutation through this gateway (one through another gateway). Default 30000.
-   */
-  followTtlMs?: number;
 }
 
 export interface SubscriptionCounters {
@@ -76,8 +71,10 @@ export interface SubscriptionCounters {
   cacheBytes: { documents: number; plans: number };
   /** Open WebSocket connections. */
   connections: number;
-  /** Reads of a resident's followed requests (myIssueEvents routing). */
+  /** Reads of a resident's followed requests (myIssueEvents routing: once per resident subscribing). */
   followLoads: number;
+  /** Follow events (from any gateway's mutations) that changed a subscribed resident's followed set. */
+  followEvents: number;
   /** Bytes written to all sockets that their peers have not yet confirmed reading. */
   unreadBytes: number;
 }
@@ -97,8 +94,6 @@ export interface SubscriptionServer {
   close(): Promise<void>;
   /** The sockets open now; a draining gateway closes them with 1012 so clients resume with `after`. */
   sockets(): Iterable<WebSocket>;
-  /** A mutation by this viewer may have changed what they follow (follow, unfollow, raise, support). */
-  followsChanged(viewerId: string | null | undefined): void;
 }
 
 interface Connection {
@@ -176,7 +171,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     return plan;
   };
 
-  const follows = new FollowIndex((doc, vars, viewer) => o.execute(doc, vars, viewer), o.followTtlMs ?? 30_000, o.log);
+  const follows = new FollowIndex((doc, vars, viewer) => o.execute(doc, vars, viewer), o.pubsub, o.log);
   const hydrationTimes = new LatencyHistogram();
   const deliveryTimes = new LatencyHistogram();
   const execute: HydrateExecute = async (doc, variables, viewer) => {
@@ -242,7 +237,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
           const e = decodePayload(topic, raw) as TopicMap[TopicName];
           if (!group.plan.matches(e)) continue;
           if (member.follower) {
-            await follows.ready([member.follower]);
+            const follower = member.follower;
+            await follows.ready((id) => id === follower);
             if (!follows.follows(member.follower, (e as { issueId: string }).issueId)) continue;
           }
           // Back-pressure: a slow reader slows its replay instead of overflowing on it.
@@ -303,13 +299,12 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       if (plan.binding.perFollower) {
         m.follower = conn.viewer.id!;
         follows.acquire(conn.viewer);
-        void follows.ready([m.follower]); // loaded now, not on the first event
       }
-      g.members.add(m);
+      g.add(m);
       conn.members.add(m);
       m.onEnd = () => {
         if (m.follower) follows.release(conn.viewer);
-        g.members.delete(m);
+        g.remove(m);
         conn.members.delete(m);
         release();
         if (!g.members.size && groups.get(g.key) === g) {
@@ -401,11 +396,10 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       for (const g of groups.values()) subscribers += g.members.size;
       let unreadBytes = 0;
       for (const c of live) unreadBytes += c.outlet.unacked;
-      return { ...counters, followLoads: follows.loads, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
+      return { ...counters, followLoads: follows.loads, followEvents: follows.applied, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
     },
     latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
     sockets: () => wss.clients,
-    followsChanged: (viewerId) => follows.invalidate(viewerId),
     async close() {
       if (closing) return;
       closing = true;
@@ -418,6 +412,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       for (let i = 0; i < 100 && openOperations > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await disposable.dispose();
       await Promise.all([...feeds.values()].map((f) => f.close()));
+      await follows.close();
       feeds.clear();
       groups.clear();
       plans.clear();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, issueEventPayload, runMain, sweepMetrics } from '@plaza/shared';
+import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, issueEventPayload, followEventPayload, runMain, sweepMetrics } from '@plaza/shared';
 import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
 import { startOverdueJob } from './overdue/overdue.job';
@@ -23,9 +23,11 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
   await migrate(dataSource, SCHEMA);
   // Analytics reads from a streaming replica when DATABASE_READ_URL names one (never migrated: it follows the primary).
   const readDataSource = env.DATABASE_READ_URL ? await createIssuesDataSource(env.DATABASE_READ_URL).initialize() : undefined;
-  // Live updates: committed issue events go to the bus (none configured: no relay).
+  // Live updates: committed issue events (and follow changes) go to the bus (none configured: no relay).
   const relay = startEventRelay({
     schema: 'issues', table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload,
+    // Follows in the same order as the events (myIssueEvents routing on every gateway).
+    alongside: { table: 'follow_event', topic: 'followEvents', toPayload: followEventPayload },
     dataSource, databaseUrl: env.DATABASE_URL ?? DEFAULT_DATABASE_URL, pubsub: deps.pubsub, redisUrl: env.REDIS_URL, redisClusterNodes: env.REDIS_CLUSTER_NODES, channelPrefix: env.PLAZA_CHANNEL_PREFIX, log,
   });
   const metrics = createServiceMetrics({ service: 'issues', token: env.METRICS_TOKEN });

@@ -50,6 +50,23 @@ describe('follows', () => {
     ok(await h.request(FOLLOW, { id: mine }, alice));
   });
 
+  it('logs each follow change for the bus once, before the event of the same act', async () => {
+    const carol = viewer(['RESIDENT'], [], 'resident-carol');
+    const changes = async () =>
+      (await h.dataSource.query(`SELECT seq::int AS seq, issue_id, following FROM issues.follow_event WHERE follower_id = 'resident-carol' ORDER BY seq`)) as { seq: number; issue_id: string; following: boolean }[];
+    const x = await raise('丁 井盖松动', carol);
+    const [raised] = (await h.dataSource.query(`SELECT seq::int AS seq FROM issues.issue_event WHERE issue_id = $1 AND kind = 'RAISED'`, [x])) as { seq: number }[];
+    const afterRaise = await changes();
+    expect(afterRaise).toEqual([{ seq: expect.any(Number), issue_id: x, following: true }]);
+    expect(afterRaise[0]!.seq).toBeLessThan(raised!.seq); // a gateway knows she follows it when RAISED arrives
+    for (let n = 0; n < 2; n++) ok(await h.request(FOLLOW, { id: x }, carol)); // already followed: nothing logged
+    for (let n = 0; n < 2; n++) ok(await h.request(UNFOLLOW, { id: x }, carol));
+    ok(await h.request(`mutation($id: ID!) { supportIssue(issueId: $id) { id } }`, { id: x }, carol));
+    expect((await changes()).map((c) => c.following)).toEqual([true, false, true]);
+    await h.request(FOLLOW, { id: other }, staff); // refused (RESIDENT only): nothing logged
+    expect((await h.dataSource.query(`SELECT count(*)::int AS n FROM issues.follow_event WHERE follower_id = 'staff-a'`))[0].n).toBe(0);
+  });
+
   it('never hands out another resident\'s contact', async () => {
     const page = await following(alice);
     const byTitle = Object.fromEntries(page.edges.map((e: any) => [e.node.title, e.node.reporterContact]));

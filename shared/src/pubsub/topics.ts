@@ -53,18 +53,34 @@ const sessionEvent = z.object({
   topicId: id.nullable(),
 });
 
+/**
+ * A resident started or stopped following a request (issue 14: followIssue, unfollowIssue, and
+ * raising or supporting, which follow). Its seq comes from the same sequence as the issue events
+ * and the issues relay publishes both in that one order, so a gateway learns of a follow before
+ * any event committed after it. Gateways keep "who follows request X" for their subscribers.
+ */
+const followEvent = z.object({
+  ...base,
+  issueId: id,
+  followerId: id,
+  following: z.boolean(),
+});
+
 export type IssueEventMessage = z.output<typeof issueEvent>;
+export type FollowEventMessage = z.output<typeof followEvent>;
 export type SessionEventMessage = z.output<typeof sessionEvent>;
 
 export interface TopicMap {
   issueEvents: IssueEventMessage;
   sessionEvents: SessionEventMessage;
+  followEvents: FollowEventMessage;
 }
 export type TopicName = keyof TopicMap;
 
 const decoders: { [K in TopicName]: z.ZodType<TopicMap[K], z.ZodTypeDef, unknown> } = {
   issueEvents: issueEvent,
   sessionEvents: sessionEvent,
+  followEvents: followEvent,
 };
 
 export const TOPICS = Object.keys(decoders) as TopicName[];

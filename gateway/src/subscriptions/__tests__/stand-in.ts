@@ -104,7 +104,7 @@ export class World {
   replay = async <K extends TopicName>(topic: K, after: string, limit: number): Promise<TopicMap[K][]> => {
     const from = eventSeq(after) ?? 0;
     // Through JSON, as from the supergraph.
-    return JSON.parse(JSON.stringify((this.log[topic] as TopicMap[K][]).filter((e) => e.seq > from).slice(0, limit)));
+    return JSON.parse(JSON.stringify((((this.log as Record<string, unknown[]>)[topic] ?? []) as TopicMap[K][]).filter((e) => e.seq > from).slice(0, limit)));
   };
 }
 

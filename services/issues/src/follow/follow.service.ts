@@ -1,9 +1,10 @@
-import { emptyPage, isUuid, keysetPage, NotFoundError, requireRole, type Viewer } from '@plaza/shared';
+import { emptyPage, inTransaction, isUuid, keysetPage, NotFoundError, requireRole, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { Issue } from '../issue/issue.entity';
 import { ISSUE_KEYSET } from '../issue/issue.query';
 import type { IssuePage, PageArgs } from '../issue/issue.service';
-import { followedBy } from './follow.store';
+import { returning } from '../loop/issue-lock';
+import { followChanged, followedBy } from './follow.store';
 
 /** followIssue / unfollowIssue and `me.following`; the table is `issues.follow`. */
 export class FollowService {
@@ -13,7 +14,10 @@ export class FollowService {
   async follow(viewer: Viewer, issueId: string): Promise<Issue> {
     requireRole(viewer, 'RESIDENT');
     if (!isUuid(issueId)) throw new NotFoundError('Issue', issueId, 'issueId');
-    await this.ds.query(`INSERT INTO issues.follow (issue_id, follower_id) SELECT id, $2 FROM issues.issue WHERE id = $1 ON CONFLICT DO NOTHING`, [issueId, viewer.id]);
+    await inTransaction(this.ds, async (q) => {
+      const added = await returning(q, `INSERT INTO issues.follow (issue_id, follower_id) SELECT id, $2 FROM issues.issue WHERE id = $1 ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id]);
+      if (added.length) await followChanged(q, issueId, viewer.id!, true);
+    });
     return this.issue(issueId);
   }
 
@@ -21,7 +25,10 @@ export class FollowService {
   async unfollow(viewer: Viewer, issueId: string): Promise<Issue> {
     requireRole(viewer, 'RESIDENT');
     if (!isUuid(issueId)) throw new NotFoundError('Issue', issueId, 'issueId');
-    await this.ds.query(`DELETE FROM issues.follow WHERE issue_id = $1 AND follower_id = $2`, [issueId, viewer.id]);
+    await inTransaction(this.ds, async (q) => {
+      const removed = await returning(q, `DELETE FROM issues.follow WHERE issue_id = $1 AND follower_id = $2 RETURNING 1`, [issueId, viewer.id]);
+      if (removed.length) await followChanged(q, issueId, viewer.id!, false);
+    });
     return this.issue(issueId);
   }
 

@@ -112,8 +112,9 @@ export class IssueService {
          RETURNING id, community_id, subdistrict, session_id, category`,
         [data.title, data.description, data.category, data.communityId, community.subdistrict, data.gridId, data.sessionId, data.raisedBy, viewer.id, data.reporterContact],
       );
-      await appendEvents(runner, [{ subject: row, event: { kind: IssueEventKind.RAISED, actor: actorOf(viewer), to: IssueStatus.SUBMITTED } }]);
+      // The follow first: a gateway then knows the raiser follows it when RAISED arrives.
       await autoFollow(runner, viewer, row.id);
+      await appendEvents(runner, [{ subject: row, event: { kind: IssueEventKind.RAISED, actor: actorOf(viewer), to: IssueStatus.SUBMITTED } }]);
       return row.id as string;
     });
     return this.ds.getRepository(Issue).findOneByOrFail({ id });

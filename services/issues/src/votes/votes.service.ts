@@ -27,14 +27,17 @@ export class VotesService {
       const changed = add
         ? await returning(q, `INSERT INTO issues.support (issue_id, supporter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id])
         : await returning(q, `DELETE FROM issues.support WHERE issue_id = $1 AND supporter_id = $2 RETURNING 1`, [issueId, viewer.id]);
-      // Supporting follows (also a repeated support, which may come after an unfollow); withdrawing keeps the follow.
-      if (add) await autoFollow(q, viewer, issueId);
-      if (!changed.length) return { result: await q.manager.findOneByOrFail(Issue, { id: issueId }), events: [] };
+      // Supporting follows (also a repeated support, which may come after an unfollow); withdrawing
+      // keeps the follow. Last before the event: a new follow takes the events' lock (held to commit).
+      if (!changed.length) {
+        const result = await q.manager.findOneByOrFail(Issue, { id: issueId });
+        if (add) await autoFollow(q, viewer, issueId);
+        return { result, events: [] };
+      }
       const [row] = await returning(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
-      return {
-        result: await q.manager.findOneByOrFail(Issue, { id: issueId }),
-        events: [{ kind: IssueEventKind.SUPPORT_CHANGED, actor: actorOf(viewer), supportCount: row.support_count }],
-      };
+      const result = await q.manager.findOneByOrFail(Issue, { id: issueId });
+      if (add) await autoFollow(q, viewer, issueId);
+      return { result, events: [{ kind: IssueEventKind.SUPPORT_CHANGED, actor: actorOf(viewer), supportCount: row.support_count }] };
     });
   }
 
