@@ -2,7 +2,8 @@ import { BadUserInputError, ConflictError, isUuid, NotFoundError, requireResiden
 import type { DataSource } from 'typeorm';
 import type { EventDraft } from '../events/event-log';
 import { Issue } from '../issue/issue.entity';
-import { FINISHED_STATUSES, IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
+import { IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
+import { isFinished } from '../issue/issue.machine';
 import { actorOf } from '../issue/issue.service';
 import { autoFollow } from '../follow/follow.store';
 import { changeIssue, returning } from '../loop/issue-lock';
@@ -53,7 +54,7 @@ export class VotesService {
     const text = parseText('summary', summary, 1000);
     const planId = await changeIssue(this.ds, issueId, 'issueId', async (q, issue) => {
       requireResidentOrStaffOf(viewer, issue.community_id);
-      if (FINISHED_STATUSES.includes(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能再提方案 (a ${issue.status} request takes no new plans)`);
+      if (isFinished(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能再提方案 (a ${issue.status} request takes no new plans)`);
       const [row] = await q.query(`INSERT INTO issues.plan (issue_id, summary, proposed_by) VALUES ($1, $2, $3) RETURNING id`, [issueId, text, actorOf(viewer)]);
       return { result: row.id as string, events: [{ kind: IssueEventKind.PLAN_PROPOSED, actor: actorOf(viewer), note: text, planId: row.id }] };
     });
