@@ -5,7 +5,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, TooManySubscriptionsError, type ErrorCode, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 import { ByteLru } from './byte.lru';
 import { DocumentCache, type CachedDocument } from './document.cache';
 import { LatencyHistogram } from './latency.histogram';
@@ -129,7 +129,7 @@ export const REFUSED_CLOSE_CODE = 4401;
 /** Longest timer Node accepts; a token valid for longer is re-checked after that. */
 const MAX_TIMER = 2 ** 31 - 1;
 
-const gqlError = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+const gqlError = (message: string, code: ErrorCode, extra: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extra } });
 
 /** What onSubscribe hands to subscribe: everything checked and planned before any await. */
@@ -267,7 +267,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       if (!conn.viewer.roles.includes('RESIDENT')) return { errors: [gqlError('仅限居民 (myIssueEvents is for RESIDENT viewers)', 'FORBIDDEN')] };
     }
     if (conn.slots >= maxPerConnection) {
-      return { errors: [gqlError(`每个连接最多 ${maxPerConnection} 个订阅 (at most ${maxPerConnection} subscriptions per connection)`, 'TOO_MANY_SUBSCRIPTIONS', { limit: maxPerConnection })] };
+      return { errors: [new TooManySubscriptionsError(maxPerConnection)] };
     }
     // Reserved before the first await: checked and taken in one step, or a burst of subscribes
     // on one socket would all pass the check before any of them was counted.
