@@ -3,10 +3,10 @@
 // Builds nothing: run `npm run build` first.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, require, canonical, fmt, freePort, median, portInUse, ratio, runJsonChild, sleep, startChild, table, waitHttp } from './lib/util.mjs';
+import { ROOT, require, canonical, fmt, freePort, median, portInUse, ratio, runJsonChild, startChild, table, waitHttp } from './lib/util.mjs';
 import { listOps, OVERVIEW, throughputOps, TREND_MONTH_WEEKS, TREND_YEAR_MONTHS } from './operations.mjs';
 import { summariseProfile } from './lib/profile.mjs';
 

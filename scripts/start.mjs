@@ -5,7 +5,7 @@
 //   main(env)), sharing the in-process event bus; set: one child process each, talking over Redis.
 // Prints the URLs once the gateway's /ready answers 200; SIGINT/SIGTERM stop everything.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, chownSync, statSync, symlinkSync, lstatSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, lstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,7 @@ async function startEmbeddedPostgres() {
     throw new Error(
       `embedded PostgreSQL did not start on 127.0.0.1:${port} (${e?.message ?? 'exited'}); ` +
         `is another \`npm start\` running? Set PLAZA_EMBEDDED_PG_PORT or DATABASE_URL.`,
+      { cause: e },
     );
   }
   cleanups.push(() => pg.stop());
@@ -197,7 +198,7 @@ function parseServiceEnv(name, source) {
   try {
     return shared.parseEnv(schema, source);
   } catch (e) {
-    throw new Error(`${name}: ${e.message}`);
+    throw new Error(`${name}: ${e.message}`, { cause: e });
   }
 }
 

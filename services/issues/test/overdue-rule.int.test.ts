@@ -17,17 +17,17 @@ const entryCase = new Map<string, number>();
 const issueCases = new Map<string, number[]>();
 
 const insertIssue = async (): Promise<string> => {
-  const [row] = await ds.query(
-    `INSERT INTO issues.issue (title, description, category, community_id, subdistrict) VALUES ('t', 'd', 'OTHER', gen_random_uuid(), 's') RETURNING id`,
-  );
+  const [row] = await ds.query(`INSERT INTO issues.issue (title, description, category, community_id, subdistrict) VALUES ('t', 'd', 'OTHER', gen_random_uuid(), 's') RETURNING id`);
   return row.id;
 };
 const insertEntry = async (issueId: string, k: number): Promise<void> => {
   const c = OVERDUE_CASES[k]!;
-  const [row] = await ds.query(
-    `INSERT INTO issues.ledger_entry (issue_id, measure, responsible_person, responsible_unit, deadline, status) VALUES ($1, $2, 'p', 'u', $3, $4) RETURNING id`,
-    [issueId, `case ${k}`, c.deadline, c.status],
-  );
+  const [row] = await ds.query(`INSERT INTO issues.ledger_entry (issue_id, measure, responsible_person, responsible_unit, deadline, status) VALUES ($1, $2, 'p', 'u', $3, $4) RETURNING id`, [
+    issueId,
+    `case ${k}`,
+    c.deadline,
+    c.status,
+  ]);
   entryCase.set(row.id, k);
 };
 
@@ -43,7 +43,10 @@ beforeAll(async () => {
   }
   const all = await insertIssue();
   for (let k = 0; k < OVERDUE_CASES.length; k++) await insertEntry(all, k);
-  issueCases.set(all, OVERDUE_CASES.map((_, k) => k));
+  issueCases.set(
+    all,
+    OVERDUE_CASES.map((_, k) => k),
+  );
   issueCases.set(await insertIssue(), []);
 });
 afterAll(async () => {

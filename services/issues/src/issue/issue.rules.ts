@@ -23,8 +23,7 @@ export const overdueLedgerSql = (l: string, today: string): string => `(${l}.sta
 export const isIssueOverdue = (ledger: readonly LedgerFacts[], today: string): boolean => ledger.some((e) => isOverdue(e, today));
 
 /** `isIssueOverdue` in SQL for the issue alias `i`. */
-export const overdueIssueSql = (i: string, today: string): string =>
-  `EXISTS (SELECT 1 FROM issues.ledger_entry l WHERE l.issue_id = ${i}.id AND ${overdueLedgerSql('l', today)})`;
+export const overdueIssueSql = (i: string, today: string): string => `EXISTS (SELECT 1 FROM issues.ledger_entry l WHERE l.issue_id = ${i}.id AND ${overdueLedgerSql('l', today)})`;
 
 /** The status a client sees: an OPEN entry past its deadline reads OVERDUE before the sweep stores it. */
 export const ledgerStatusSeen = (e: { status: LedgerStatus; deadline: string }, today: string): LedgerStatus =>
@@ -34,5 +33,4 @@ export const ledgerStatusSeen = (e: { status: LedgerStatus; deadline: string }, 
  * The reporter, or STAFF of the request's community: who may read the reporter's contact (personal
  * data) and who may evaluate the outcome on the reporter's behalf.
  */
-export const canSeeReporter = (v: Viewer, issue: { reporterId: string | null; communityId: string }): boolean =>
-  (v.id != null && v.id === issue.reporterId) || isStaffOf(v, issue.communityId);
+export const canSeeReporter = (v: Viewer, issue: { reporterId: string | null; communityId: string }): boolean => (v.id != null && v.id === issue.reporterId) || isStaffOf(v, issue.communityId);

@@ -41,6 +41,6 @@ export async function changeIssue<T>(
 }
 
 /** The rows a statement returned; typeorm's plain `query` wraps UPDATE/DELETE results as [rows, count]. */
-export async function returning<T = any>(q: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+export async function returning<T = Record<string, unknown>>(q: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
   return (await q.query(sql, params, true)).records as T[];
 }

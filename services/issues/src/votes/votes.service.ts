@@ -31,7 +31,7 @@ export class VotesService {
       // Supporting follows (also a repeated support, which may come after an unfollow); withdrawing keeps the follow.
       if (add) await autoFollow(q, viewer, issueId);
       if (!changed.length) return { result: await q.manager.findOneByOrFail(Issue, { id: issueId }), events: [] };
-      const [row] = await returning(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
+      const [row] = await returning<{ support_count: number }>(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
       return {
         result: await q.manager.findOneByOrFail(Issue, { id: issueId }),
         events: [{ kind: IssueEventKind.SUPPORT_CHANGED, actor: actorOf(viewer), supportCount: row.support_count }],
@@ -125,7 +125,7 @@ export class VotesService {
     const issueId = await this.issueOfPlan(planId);
     await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      const closed = await returning(
+      const closed = await returning<{ votes_for: number; votes_against: number; votes_abstain: number }>(
         q,
         `UPDATE issues.plan SET vote_closed_at = now() WHERE id = $1 AND ${VOTE_OPEN_SQL} RETURNING votes_for, votes_against, votes_abstain`,
         [planId],
