@@ -123,6 +123,25 @@ function refuse(ctx: Context<Record<string, unknown>, any>, reason: string): fal
   return false;
 }
 
+/**
+ * graphql-ws prints every socket 'error' with console.error and a stack trace ("Internal error
+ * emitted on a WebSocket socket"), among them the ones ws raises for the client's own fault — a
+ * frame over maxPayload (1009), a malformed or unmasked frame (1002) — after which ws has already
+ * closed that socket with the right code. Those go to our log at debug with their code; any other
+ * socket error still takes graphql-ws' path (logged, closed with 1011). Registered after
+ * useServer, so graphql-ws' listener is already on the socket.
+ */
+function quietClientFaults(wss: WebSocketServer, log: Logger | undefined): void {
+  wss.on('connection', (socket: WebSocket) => {
+    const theirs = socket.listeners('error') as ((err: Error) => void)[];
+    for (const l of theirs) socket.off('error', l);
+    socket.once('error', (err: Error & { code?: string }) => {
+      if (err.code?.startsWith('WS_ERR_')) return void log?.debug({ code: err.code, message: err.message }, 'websocket closed for a client protocol fault');
+      for (const l of theirs) l.call(socket, err);
+    });
+  });
+}
+
 /** graphql-ws CloseCode.Unauthorized: a client does not retry it. */
 export const REFUSED_CLOSE_CODE = 4401;
 
@@ -394,6 +413,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     wss,
     o.keepAliveMs ?? 12_000,
   );
+  quietClientFaults(wss, o.log);
 
   return {
     get counters(): SubscriptionCounters {
