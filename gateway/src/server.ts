@@ -13,6 +13,7 @@ import {
   listen,
   metricsRoute,
   sendJson,
+  SubscriptionsUnavailableError,
   type ServiceMetrics,
   viewerFromAuthorization,
   verifyToken,
@@ -340,9 +341,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
 function refuseSubscriptions(server: Server) {
   server.on('upgrade', (req, socket) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== '/graphql') return;
-    const body = JSON.stringify({
-      errors: [{ message: 'subscriptions need an event bus: set REDIS_URL (or run `npm start`, which shares the in-process bus)', extensions: { code: 'SUBSCRIPTIONS_UNAVAILABLE' } }],
-    });
+    const body = JSON.stringify({ errors: [new SubscriptionsUnavailableError()] });
     socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
 }

@@ -28,7 +28,7 @@ const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
 export function csvExportRoute(o: { gatewaySecret: string; log: Logger; export: CsvExport }): Route {
   return async (req: IncomingMessage, res, url) => {
     let rows: CsvRows;
-    let viewerId: string | null = null;
+    let viewerId: string | null;
     try {
       const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
       viewerId = viewer.id;

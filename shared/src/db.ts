@@ -1,6 +1,9 @@
 import { DataSource, type EntitySchema, type Logger as OrmLogger, type MixedList, type QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
 
+/** An entity or migration class, as typeorm takes it (any constructor). */
+type EntityClass = abstract new (...args: never) => unknown;
+
 /**
  * Counts the SQL statements a data source sends, so tests and benchmarks can prove that a
  * list costs the same number of statements for 5 rows as for 500.
@@ -38,8 +41,8 @@ export interface DataSourceOptions {
   url: string;
   /** The Postgres schema this service owns, e.g. `sessions`. */
   schema: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<EntityClass | string | EntitySchema>;
+  migrations: MixedList<EntityClass | string>;
   counter?: StatementCounter;
   /** Pool size per process. Default 10. */
   poolSize?: number;

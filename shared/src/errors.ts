@@ -14,7 +14,15 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'SUBSCRIPTION_OVERFLOW'
   | 'BAD_REQUEST'
-  | 'DOWNSTREAM_SERVICE_ERROR';
+  | 'DOWNSTREAM_SERVICE_ERROR'
+  /** What any other fault reaches the client as (formatClientError), and a subscriber whose delivery failed. */
+  | 'INTERNAL_SERVER_ERROR'
+  // The gateway's subscriptions (graphql-ws): a per-connection cap, a resume that could not read
+  // the durable log, an event that could not be hydrated, and no event bus to subscribe to.
+  | 'TOO_MANY_SUBSCRIPTIONS'
+  | 'REPLAY_FAILED'
+  | 'HYDRATION_FAILED'
+  | 'SUBSCRIPTIONS_UNAVAILABLE';
 
 export abstract class PlazaError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -98,12 +106,37 @@ export class DownstreamServiceError extends PlazaError {
   }
 }
 
+/** A connection asked for more subscriptions than it may hold open at once; `limit` says how many. */
+export class TooManySubscriptionsError extends PlazaError {
+  readonly code = 'TOO_MANY_SUBSCRIPTIONS' as const;
+  constructor(readonly limit: number) {
+    super(`每个连接最多 ${limit} 个订阅 (at most ${limit} subscriptions per connection)`, 'TOO_MANY_SUBSCRIPTIONS', { limit });
+  }
+}
+
+/** One event could not be hydrated through the supergraph (after a retry): its subscribers get this, and stay subscribed. */
+export class HydrationFailedError extends PlazaError {
+  readonly code = 'HYDRATION_FAILED' as const;
+  constructor(cause: string) {
+    super(`hydration failed: ${cause}`, 'HYDRATION_FAILED');
+  }
+}
+
+/** The gateway runs without an event bus, so a subscription would never deliver anything. */
+export class SubscriptionsUnavailableError extends PlazaError {
+  readonly code = 'SUBSCRIPTIONS_UNAVAILABLE' as const;
+  constructor() {
+    super('subscriptions need an event bus: set REDIS_URL (or run `npm start`, which shares the in-process bus)', 'SUBSCRIPTIONS_UNAVAILABLE');
+  }
+}
+
 const downstreamMessage = (serviceName: string) => `${serviceName} 服务暂不可用，请稍后再试 (the ${serviceName} service did not answer; try again)`;
 
 const CLIENT_CODES = new Set<string>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX',
   'SUBSCRIPTION_OVERFLOW', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+  'TOO_MANY_SUBSCRIPTIONS', 'REPLAY_FAILED', 'HYDRATION_FAILED', 'SUBSCRIPTIONS_UNAVAILABLE',
 ]);
 
 /**

@@ -7,7 +7,8 @@ import { CalendarDateScalar, DateTimeScalar } from './scalars';
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
-type ReferenceResolvers = Record<string, { __resolveReference: (ref: any, ctx: any, info: any) => unknown }>;
+type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers']>;
+type ReferenceResolvers = Record<string, { __resolveReference: (ref: never, ctx: never, info: never) => unknown }>;
 
 export interface FederatedSchema {
   schema: GraphQLSchema;
@@ -31,12 +32,13 @@ export async function buildFederatedSchema(
   });
   const printed = printSchemaWithDirectives(plain);
   const sdl = `${FEDERATION_LINK}\n\n${printed}\n`;
-  const resolvers = createResolversMap(plain) as Record<string, any>;
+  const resolvers: Record<string, object> = { ...createResolversMap(plain) };
   for (const [type, ref] of Object.entries(referenceResolvers)) {
     resolvers[type] = { ...(resolvers[type] ?? {}), ...ref };
   }
   resolvers.DateTime = DateTimeScalar;
   resolvers.Date = CalendarDateScalar;
-  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
+  // @apollo/subgraph does not export its resolver-map type; this is the shape it takes.
+  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers });
   return { schema, sdl };
 }

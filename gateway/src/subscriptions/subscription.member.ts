@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ErrorCode } from '@plaza/shared';
 import type { OutletWaiter, SocketOutlet } from './socket.outlet';
 
 /** A result serialised once per group and written as-is into every member's frame. */
@@ -21,11 +22,11 @@ export interface MemberLimits {
   backlogBytes: number;
 }
 
-export const OVERFLOW_CODE = 'SUBSCRIPTION_OVERFLOW';
+export const OVERFLOW_CODE: ErrorCode = 'SUBSCRIPTION_OVERFLOW';
 
 export interface MemberEnd {
   message: string;
-  code: string;
+  code: ErrorCode;
   /** The last cursor handed to the subscriber: resume with `after` from here. */
   cursor: string | null;
 }

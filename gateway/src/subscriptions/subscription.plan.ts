@@ -15,7 +15,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values';
-import type { Viewer } from '@plaza/shared';
+import { HydrationFailedError, type Viewer } from '@plaza/shared';
 import { FIELD_BINDINGS, entityKey, type EntityKind, type FieldBinding } from './subscription.fields';
 import { viewerDependentFields } from './viewer.fields';
 
@@ -210,7 +210,7 @@ async function executeWithRetry(execute: HydrateExecute, doc: DocumentNode, vari
       return await execute(doc, variables, viewer);
     } catch (e) {
       // One failed call must not end the subscription: subscribers get the event with an error.
-      return { errors: [{ message: `hydration failed: ${(e as Error).message}`, extensions: { code: 'HYDRATION_FAILED' } }] as any };
+      return { errors: [new HydrationFailedError((e as Error).message)] };
     }
   }
 }

@@ -5,7 +5,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, TooManySubscriptionsError, type ErrorCode, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 import { ByteLru } from './byte.lru';
 import { DocumentCache, type CachedDocument } from './document.cache';
 import { LatencyHistogram } from './latency.histogram';
@@ -118,13 +118,32 @@ function refuse(ctx: Context<Record<string, unknown>, any>, reason: string): fal
   return false;
 }
 
+/**
+ * graphql-ws prints every socket 'error' with console.error and a stack trace ("Internal error
+ * emitted on a WebSocket socket"), among them the ones ws raises for the client's own fault — a
+ * frame over maxPayload (1009), a malformed or unmasked frame (1002) — after which ws has already
+ * closed that socket with the right code. Those go to our log at debug with their code; any other
+ * socket error still takes graphql-ws' path (logged, closed with 1011). Registered after
+ * useServer, so graphql-ws' listener is already on the socket.
+ */
+function quietClientFaults(wss: WebSocketServer, log: Logger | undefined): void {
+  wss.on('connection', (socket: WebSocket) => {
+    const theirs = socket.listeners('error') as ((err: Error) => void)[];
+    for (const l of theirs) socket.off('error', l);
+    socket.once('error', (err: Error & { code?: string }) => {
+      if (err.code?.startsWith('WS_ERR_')) return void log?.debug({ code: err.code, message: err.message }, 'websocket closed for a client protocol fault');
+      for (const l of theirs) l.call(socket, err);
+    });
+  });
+}
+
 /** graphql-ws CloseCode.Unauthorized: a client does not retry it. */
 export const REFUSED_CLOSE_CODE = 4401;
 
 /** Longest timer Node accepts; a token valid for longer is re-checked after that. */
 const MAX_TIMER = 2 ** 31 - 1;
 
-const gqlError = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+const gqlError = (message: string, code: ErrorCode, extra: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extra } });
 
 /** What onSubscribe hands to subscribe: everything checked and planned before any await. */
@@ -263,7 +282,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       if (!conn.viewer.roles.includes('RESIDENT')) return { errors: [gqlError('仅限居民 (myIssueEvents is for RESIDENT viewers)', 'FORBIDDEN')] };
     }
     if (conn.slots >= maxPerConnection) {
-      return { errors: [gqlError(`每个连接最多 ${maxPerConnection} 个订阅 (at most ${maxPerConnection} subscriptions per connection)`, 'TOO_MANY_SUBSCRIPTIONS', { limit: maxPerConnection })] };
+      return { errors: [new TooManySubscriptionsError(maxPerConnection)] };
     }
     // Reserved before the first await: checked and taken in one step, or a burst of subscribes
     // on one socket would all pass the check before any of them was counted.
@@ -389,6 +408,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     wss,
     o.keepAliveMs ?? 12_000,
   );
+  quietClientFaults(wss, o.log);
 
   return {
     get counters(): SubscriptionCounters {

@@ -40,6 +40,6 @@ export type IssuesLoaders = ReturnType<typeof createLoaders>;
 export interface IssuesContext extends SubgraphContext {
   loaders: IssuesLoaders;
   services: IssuesServices;
-  /** Mutations call it first: what they answer is read after their change, not from an earlier cache. */
+  /** Called before every root mutation field (freshLoadersPerMutation), not by the mutations themselves. */
   resetLoaders(): void;
 }

@@ -7,4 +7,8 @@ import { buildIssuesSchema } from './schema';
 buildIssuesSchema().then(({ sdl }) => {
   writeFileSync(join(__dirname, '..', 'schema.graphql'), sdl);
   console.log('wrote services/issues/schema.graphql');
+}).catch((err: unknown) => {
+  // Said explicitly rather than left to the unhandled-rejection default: exit 1, so `npm run compose` stops.
+  console.error(err);
+  process.exit(1);
 });

@@ -11,9 +11,11 @@ import { LoopResolver } from './loop/loop.resolver';
 import { VotesResolver } from './votes/votes.resolver';
 import { FollowResolver } from './follow/follow.resolver';
 import { LeagueResolver } from './league/league.resolver';
+import { freshLoadersPerMutation } from './fresh-loaders';
 
 export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver, AnalyticsResolver, LeagueResolver, FollowResolver] as const;
 
-export function buildIssuesSchema() {
-  return buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef, Overview, CategoryCount] }, { ...stubReferences, ...overviewReferences });
+export async function buildIssuesSchema() {
+  const built = await buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef, Overview, CategoryCount] }, { ...stubReferences, ...overviewReferences });
+  return { ...built, schema: freshLoadersPerMutation(built.schema) };
 }

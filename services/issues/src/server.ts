@@ -41,8 +41,10 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
         ...base,
         services,
         loaders: createLoaders(deps.dataSource, services, base.viewer),
-        resetLoaders() {
-          ctx.loaders = createLoaders(deps.dataSource, services, base.viewer);
+        // Through `this`, not the closure: Apollo Server shallow-clones the context for every
+        // operation, so assigning to the object built here would leave the resolvers' copy stale.
+        resetLoaders(this: IssuesContext) {
+          this.loaders = createLoaders(deps.dataSource, services, base.viewer);
         },
       };
       return ctx;

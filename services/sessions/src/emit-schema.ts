@@ -7,4 +7,8 @@ import { buildSessionsSchema } from './schema';
 buildSessionsSchema().then(({ sdl }) => {
   writeFileSync(join(__dirname, '..', 'schema.graphql'), sdl);
   console.log('wrote services/sessions/schema.graphql');
+}).catch((err: unknown) => {
+  // Said explicitly rather than left to the unhandled-rejection default: exit 1, so `npm run compose` stops.
+  console.error(err);
+  process.exit(1);
 });

@@ -26,7 +26,7 @@ export interface LiveSink<T> {
 
 export interface LiveClient {
   /** Starts a subscription; `variables` without `after` (give one to start from a known cursor). Returns the stop function. */
-  subscribe<T extends { cursor: string } = { cursor: string } & Record<string, any>>(
+  subscribe<T extends { cursor: string } = { cursor: string } & Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown>,
     sink: LiveSink<T>,
@@ -57,10 +57,10 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
       const recent = new Set<string>();
       const entry = { last: () => payload.variables.after };
       live.add(entry);
-      const stop = client.subscribe<Record<string, any>>(payload, {
+      const stop = client.subscribe<Record<string, unknown>>(payload, {
         next: (result) => {
           if (result.errors?.length && !result.data) return sink.error?.(result.errors);
-          const event = result.data ? (Object.values(result.data)[0] as any) : null;
+          const event = result.data ? (Object.values(result.data)[0] as Parameters<typeof sink.next>[0] | null | undefined) : null;
           if (!event || typeof event.cursor !== 'string') return;
           if (recent.has(event.cursor)) return;
           recent.add(event.cursor);

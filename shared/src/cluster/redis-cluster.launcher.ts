@@ -133,7 +133,7 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
     },
     async waitHealthy(timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
-      let last = '';
+      let last: string;
       for (;;) {
         try {
           const states = await Promise.all(nodes.filter((n) => n.process).map((n) => info(n.port, 'cluster', 'info')));

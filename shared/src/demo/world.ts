@@ -5,7 +5,7 @@ import { ACTIVITY_TITLES, DEPARTMENTS, GIVEN, SUBDISTRICTS, SURNAMES, TEAM_KINDS
  * The Jiaozhou demo world: one deterministic plan that each service seeds its own part of.
  * Ids are derived from the seed, so the sessions, issues and volunteering seeders agree on every
  * reference without reading each other's tables. The year's figures reproduce the report
- * (DOMAIN.md): 190 sessions held, 95 problems resolved (32 family conflicts, 39 neighbour
+ * (docs/DOMAIN.md): 190 sessions held, 95 problems resolved (32 family conflicts, 39 neighbour
  * disputes among them), 96 service facilities, 4 neighbourhood centres, 7,600+ cadres checked in,
  * 100+ teams, 2,000+ activities, 100,000+ beneficiaries.
  */

@@ -173,7 +173,7 @@ export function sweepMetrics(metrics: ServiceMetrics, job: string): (run: SweepR
  */
 export function observeService(
   metrics: ServiceMetrics,
-  o: { dataSource: DataSource; relay?: { relay: OutboxRelay<any>; bus: PubSub } | null; schema?: string; table?: string },
+  o: { dataSource: DataSource; relay?: { relay: OutboxRelay<TopicName>; bus: PubSub } | null; schema?: string; table?: string },
 ): void {
   poolMetrics(metrics, o.dataSource);
   if (!o.relay || !o.schema || !o.table) return;

@@ -5,7 +5,7 @@ import { decodePayload, type TopicName } from './topics';
 /** A channel's local subscribers, as both Redis buses (single node and cluster) keep them. */
 export interface ChannelHandlers {
   topic: TopicName;
-  handlers: Set<{ handler: Handler<any>; options: SubscribeOptions }>;
+  handlers: Set<{ handler: Handler<unknown>; options: SubscribeOptions }>;
 }
 
 /**

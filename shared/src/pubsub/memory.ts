@@ -13,7 +13,7 @@ export interface MemoryPubSubOptions {
  * asynchronously, in publish order.
  */
 export class MemoryPubSub implements PubSub {
-  private readonly handlers = new Map<TopicName, Set<Handler<any>>>();
+  private readonly handlers = new Map<TopicName, Set<Handler<unknown>>>();
   private closed = false;
 
   constructor(private readonly options: MemoryPubSubOptions = {}) {}
@@ -43,7 +43,7 @@ export class MemoryPubSub implements PubSub {
     if (this.closed) throw new Error('MemoryPubSub is closed');
     assertTopic(topic);
     // A distinct wrapper per call, so subscribing the same function twice gives two subscriptions.
-    const h: Handler<any> = (p) => handler(p);
+    const h: Handler<unknown> = (p) => handler(p as TopicMap[K]);
     let set = this.handlers.get(topic);
     if (!set) this.handlers.set(topic, (set = new Set()));
     set.add(h);

@@ -48,7 +48,7 @@ export interface RedisClusterPubSubOptions {
 
 interface Channel {
   topic: TopicName;
-  handlers: Set<{ handler: Handler<any>; options: SubscribeOptions }>;
+  handlers: Set<{ handler: Handler<unknown>; options: SubscribeOptions }>;
   /** The connection to the slot's master holding our SSUBSCRIBE, while there is one. */
   link: Redis | null;
   /** Set once the link has been lost: the next link calls onReconnect. */
@@ -105,7 +105,7 @@ export class RedisClusterPubSub implements PubSub {
     const name = this.channelOf(topic);
     let ch = this.channels.get(name);
     if (!ch) this.channels.set(name, (ch = { topic, handlers: new Set(), link: null, lost: false, linking: null }));
-    const entry = { handler: handler as Handler<any>, options };
+    const entry = { handler: handler as Handler<unknown>, options };
     ch.handlers.add(entry);
     await this.ensureLink(name, ch);
     let done = false;

@@ -22,7 +22,7 @@ export interface RedisPubSubOptions {
 
 interface Channel {
   topic: TopicName;
-  handlers: Set<{ handler: Handler<any>; options: SubscribeOptions }>;
+  handlers: Set<{ handler: Handler<unknown>; options: SubscribeOptions }>;
 }
 
 // Reconnect forever with a capped back-off: the bus must come back by itself after Redis does.
@@ -99,7 +99,7 @@ export class RedisPubSub implements PubSub {
     const name = this.channelOf(topic);
     let ch = this.channels.get(name);
     if (!ch) this.channels.set(name, (ch = { topic, handlers: new Set() }));
-    const entry = { handler: handler as Handler<any>, options };
+    const entry = { handler: handler as Handler<unknown>, options };
     ch.handlers.add(entry);
     await this.sync(name);
     let done = false;

@@ -41,13 +41,11 @@ export class FollowResolver {
 
   @Mutation(() => Issue, { description: 'RESIDENT; idempotent. Raising or supporting a request follows it too' })
   followIssue(@Arg('issueId', () => ID) issueId: string, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.follow.follow(ctx.viewer, issueId);
   }
 
   @Mutation(() => Issue, { description: 'RESIDENT; idempotent' })
   unfollowIssue(@Arg('issueId', () => ID) issueId: string, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.follow.unfollow(ctx.viewer, issueId);
   }
 }

@@ -2,6 +2,7 @@ import { isUuid, shanghaiDayEnd, shanghaiDayStart, type Keyset } from '@plaza/sh
 import type { SelectQueryBuilder } from 'typeorm';
 import type { Issue } from './issue.entity';
 import type { IssueFilter } from './issue.input';
+import { overdueIssueSql } from './issue.rules';
 
 /** Newest first; (raised_at, id) is unique, so a cursor names one position however rows arrive. */
 export const ISSUE_KEYSET: Keyset<Issue> = {
@@ -12,7 +13,7 @@ export const ISSUE_KEYSET: Keyset<Issue> = {
 };
 
 /** SQL for "this request has an unfinished ledger entry past its deadline" (alias `i`). */
-export const OVERDUE_SQL = `EXISTS (SELECT 1 FROM issues.ledger_entry l WHERE l.issue_id = i.id AND l.status <> 'DONE' AND l.deadline < CAST(:__today AS date))`;
+export const OVERDUE_SQL = overdueIssueSql('i', 'CAST(:__today AS date)');
 
 /** LIKE pattern matching `text` literally anywhere. */
 export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

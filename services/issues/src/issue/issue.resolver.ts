@@ -1,4 +1,4 @@
-import { isStaffOf, shanghaiDayEnd } from '@plaza/shared';
+import { shanghaiDayEnd } from '@plaza/shared';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { IssuesContext } from '../context';
 import { CommunityRef, GridRef, ref, SessionRef } from '../federation/refs.entity';
@@ -7,6 +7,7 @@ import { IssueConnection, IssueEventConnection } from './issue.connection';
 import { Claim, Issue } from './issue.entity';
 import { LedgerStatus } from './issue.enums';
 import { IssueFilter, RaiseIssueInput } from './issue.input';
+import { canSeeReporter, isIssueOverdue, isLedgerDone, ledgerStatusSeen } from './issue.rules';
 import { Evaluation, Feedback, Outcome } from './feedback.entity';
 import { LedgerEntry } from './ledger-entry.entity';
 
@@ -29,7 +30,6 @@ export class IssueResolver {
 
   @Mutation(() => Issue, { description: 'RESIDENT or STAFF' })
   raiseIssue(@Arg('input', () => RaiseIssueInput) input: RaiseIssueInput, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.issue.raise(ctx.viewer, input);
   }
 
@@ -50,9 +50,7 @@ export class IssueResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'personal data: only the reporter and STAFF of its community may read it' })
   reporterContact(@Root() issue: Issue, @Ctx() ctx: IssuesContext): string | null {
-    const v = ctx.viewer;
-    const allowed = (v.id != null && v.id === issue.reporterId) || isStaffOf(v, issue.communityId);
-    return allowed ? issue.reporterContact : null;
+    return canSeeReporter(ctx.viewer, issue) ? issue.reporterContact : null;
   }
 
   @FieldResolver(() => Claim, { nullable: true })
@@ -94,7 +92,7 @@ export class IssueResolver {
   /** The end of the earliest deadline day among unfinished ledger entries. */
   @FieldResolver(() => Date, { nullable: true })
   async dueAt(@Root() issue: Issue, @Ctx() ctx: IssuesContext): Promise<Date | null> {
-    const open = (await ctx.loaders.ledgerByIssue.load(issue.id)).filter((e) => e.status !== LedgerStatus.DONE);
+    const open = (await ctx.loaders.ledgerByIssue.load(issue.id)).filter((e) => !isLedgerDone(e));
     if (!open.length) return null;
     return shanghaiDayEnd(open.map((e) => e.deadline).sort()[0]!);
   }
@@ -102,8 +100,7 @@ export class IssueResolver {
   /** While any ledger entry is unfinished past its deadline day (whether or not the sweep has marked it yet). */
   @FieldResolver(() => Boolean)
   async overdue(@Root() issue: Issue, @Ctx() ctx: IssuesContext): Promise<boolean> {
-    const today = ctx.services.issue.today();
-    return (await ctx.loaders.ledgerByIssue.load(issue.id)).some((e) => e.status !== LedgerStatus.DONE && e.deadline < today);
+    return isIssueOverdue(await ctx.loaders.ledgerByIssue.load(issue.id), ctx.services.issue.today());
   }
 
   @FieldResolver(() => IssueEventConnection)
@@ -121,7 +118,6 @@ export class IssueResolver {
 export class LedgerEntryResolver {
   @FieldResolver(() => LedgerStatus)
   status(@Root() entry: LedgerEntry, @Ctx() ctx: IssuesContext): LedgerStatus {
-    if (entry.status === LedgerStatus.OPEN && entry.deadline < ctx.services.issue.today()) return LedgerStatus.OVERDUE;
-    return entry.status;
+    return ledgerStatusSeen(entry, ctx.services.issue.today());
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError, inTransaction, isUuid, NotFoundError } from '@plaza/shared';
+import { inTransaction, isUuid, NotFoundError } from '@plaza/shared';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { appendEvents, type EventDraft } from '../events/event-log';
 import type { IssueLevel, IssueStatus } from '../issue/issue.enums';
@@ -40,12 +40,7 @@ export async function changeIssue<T>(
   });
 }
 
-/** The status machine's guard: `to` is reachable only from `from`; anything else is CONFLICT. */
-export function expectStatus(issue: LockedIssue, from: IssueStatus[], to: IssueStatus): void {
-  if (!from.includes(issue.status)) throw new ConflictError(issue.status, to, `不能从 ${issue.status} 变为 ${to} (illegal transition ${issue.status} -> ${to})`);
-}
-
 /** The rows a statement returned; typeorm's plain `query` wraps UPDATE/DELETE results as [rows, count]. */
-export async function returning<T = any>(q: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+export async function returning<T = Record<string, unknown>>(q: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
   return (await q.query(sql, params, true)).records as T[];
 }

@@ -1,17 +1,19 @@
-import { ConflictError, ForbiddenError, isStaffOf, isUuid, NotFoundError, requireSignedIn, requireStaffOf, shanghaiDay, type Viewer } from '@plaza/shared';
+import { ConflictError, ForbiddenError, isUuid, NotFoundError, requireSignedIn, requireStaffOf, shanghaiDay, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { EventDraft } from '../events/event-log';
 import { Issue } from '../issue/issue.entity';
-import { IssueEventKind, IssueLevel, IssueStatus, LEVEL_ORDER } from '../issue/issue.enums';
+import { IssueEventKind, IssueLevel, IssueStatus } from '../issue/issue.enums';
+import { acceptsLedgerWork, expectMove, isEscalation, isFinished } from '../issue/issue.machine';
+import { canSeeReporter } from '../issue/issue.rules';
 import { actorOf, type Clock } from '../issue/issue.service';
-import { changeIssue, expectStatus } from './issue-lock';
+import { changeIssue } from './issue-lock';
 import { parseEvaluation, parseLedgerEntry, parseOutcomes, parseText, type EvaluationInput, type LedgerEntryInput, type OutcomeInput } from './loop.input';
 
-const { SUBMITTED, CLAIMED, IN_PROGRESS, FEEDBACK_GIVEN, RECTIFYING, RESOLVED, REJECTED, CLOSED } = IssueStatus;
+const { CLAIMED, IN_PROGRESS, RECTIFYING } = IssueStatus;
 
 /**
- * The closed loop 诉求→认领→落实→反馈→评价→整改, exactly as the contract's status machine draws
- * it. Input is checked before the transaction; roles and the current status inside it, on the
+ * The closed loop 诉求→认领→落实→反馈→评价→整改, each move checked against issue.machine.ts'
+ * TRANSITIONS. Input is checked before the transaction; roles and the current status inside it, on the
  * locked row.
  */
 export class LoopService {
@@ -35,9 +37,9 @@ export class LoopService {
     const dept = parseText('department', department, 100);
     return this.run(viewer, id, 'id', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      expectStatus(issue, [SUBMITTED], CLAIMED);
-      await q.query(`UPDATE issues.issue SET status = $2, claim_department = $3, claimed_by = $4, claimed_at = now() WHERE id = $1`, [id, CLAIMED, dept, actorOf(viewer)]);
-      return { result: undefined, events: [{ kind: IssueEventKind.CLAIMED, actor: actorOf(viewer), note: dept, from: issue.status, to: CLAIMED }] };
+      const to = expectMove(issue.status, 'claim');
+      await q.query(`UPDATE issues.issue SET status = $2, claim_department = $3, claimed_by = $4, claimed_at = now() WHERE id = $1`, [id, to, dept, actorOf(viewer)]);
+      return { result: undefined, events: [{ kind: IssueEventKind.CLAIMED, actor: actorOf(viewer), note: dept, from: issue.status, to }] };
     });
   }
 
@@ -49,7 +51,7 @@ export class LoopService {
     const data = parseLedgerEntry(input, shanghaiDay(this.clock()));
     return this.run(viewer, issueId, 'issueId', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      expectStatus(issue, [CLAIMED, IN_PROGRESS, RECTIFYING], IN_PROGRESS);
+      expectMove(issue.status, 'addLedgerEntry');
       await q.query(
         `INSERT INTO issues.ledger_entry (issue_id, measure, responsible_person, responsible_unit, deadline) VALUES ($1, $2, $3, $4, $5)`,
         [issueId, data.measure, data.responsiblePerson, data.responsibleUnit, data.deadline],
@@ -74,7 +76,7 @@ export class LoopService {
     if (!entry) throw new NotFoundError('LedgerEntry', entryId, 'id');
     return this.run(viewer, entry.issue_id, 'id', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      if (issue.status === REJECTED || issue.status === CLOSED) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status} (the request is ${issue.status})`);
+      if (!acceptsLedgerWork(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status} (the request is ${issue.status})`);
       const [locked] = await q.query(`SELECT status, measure FROM issues.ledger_entry WHERE id = $1 FOR UPDATE`, [entryId]);
       if (locked.status === 'DONE') throw new ConflictError('DONE', 'DONE', '台账已完成 (ledger entry already done)');
       await q.query(`UPDATE issues.ledger_entry SET status = 'DONE', completed_at = now() WHERE id = $1`, [entryId]);
@@ -87,10 +89,10 @@ export class LoopService {
     const body = parseText('text', text, 2000);
     return this.run(viewer, issueId, 'issueId', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      expectStatus(issue, [IN_PROGRESS], FEEDBACK_GIVEN);
+      const to = expectMove(issue.status, 'giveFeedback');
       await q.query(`INSERT INTO issues.feedback (issue_id, text, given_by) VALUES ($1, $2, $3)`, [issueId, body, actorOf(viewer)]);
-      await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [issueId, FEEDBACK_GIVEN]);
-      return { result: undefined, events: [{ kind: IssueEventKind.FEEDBACK_GIVEN, actor: actorOf(viewer), note: body, from: IN_PROGRESS, to: FEEDBACK_GIVEN }] };
+      await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [issueId, to]);
+      return { result: undefined, events: [{ kind: IssueEventKind.FEEDBACK_GIVEN, actor: actorOf(viewer), note: body, from: issue.status, to }] };
     });
   }
 
@@ -98,15 +100,14 @@ export class LoopService {
   evaluate(viewer: Viewer, issueId: string, input: EvaluationInput) {
     const data = parseEvaluation(input);
     return this.run(viewer, issueId, 'issueId', async (q, issue) => {
-      if (!(viewer.id === issue.reporter_id || isStaffOf(viewer, issue.community_id))) {
+      if (!canSeeReporter(viewer, { reporterId: issue.reporter_id, communityId: issue.community_id })) {
         throw new ForbiddenError('仅限提出人或该社区工作人员评价 (only the reporter, or STAFF of the community on their behalf)');
       }
-      const to = data.satisfied ? RESOLVED : RECTIFYING;
-      expectStatus(issue, [FEEDBACK_GIVEN], to);
+      const to = expectMove(issue.status, data.satisfied ? 'evaluateSatisfied' : 'evaluateUnsatisfied');
       await q.query(`INSERT INTO issues.evaluation (issue_id, satisfied, rating, comment, evaluated_by) VALUES ($1, $2, $3, $4, $5)`, [issueId, data.satisfied, data.rating, data.comment, actorOf(viewer)]);
       await q.query(`UPDATE issues.issue SET status = $2, resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() ELSE resolved_at END WHERE id = $1`, [issueId, to]);
       const note = `${data.satisfied ? '满意' : '不满意'} ${data.rating}/5${data.comment ? `: ${data.comment}` : ''}`;
-      return { result: undefined, events: [{ kind: IssueEventKind.EVALUATED, actor: actorOf(viewer), note, from: FEEDBACK_GIVEN, to }] };
+      return { result: undefined, events: [{ kind: IssueEventKind.EVALUATED, actor: actorOf(viewer), note, from: issue.status, to }] };
     });
   }
 
@@ -115,8 +116,8 @@ export class LoopService {
     const why = parseText('reason', reason, 500);
     return this.run(viewer, id, 'id', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      if ([RESOLVED, REJECTED, CLOSED].includes(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能升级 (a ${issue.status} request cannot be escalated)`);
-      if (LEVEL_ORDER.indexOf(level) <= LEVEL_ORDER.indexOf(issue.level)) {
+      if (isFinished(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能升级 (a ${issue.status} request cannot be escalated)`);
+      if (!isEscalation(issue.level, level)) {
         throw new ConflictError(issue.level, level, `层级只能上升 (level only goes up: ${issue.level} -> ${level})`);
       }
       await q.query(`UPDATE issues.issue SET level = $2 WHERE id = $1`, [id, level]);
@@ -130,15 +131,15 @@ export class LoopService {
     const items = parseOutcomes(outcomes);
     return this.run(viewer, id, 'id', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      expectStatus(issue, [SUBMITTED], RESOLVED);
+      const to = expectMove(issue.status, 'resolveOnSite');
       if (items.length) {
         await q.query(
           `INSERT INTO issues.outcome (issue_id, kind, quantity, note, position) SELECT $1, k, n, t, p FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS u(k, n, t, p)`,
           [id, items.map((o) => o.kind), items.map((o) => o.quantity), items.map((o) => o.note), items.map((_, i) => i)],
         );
       }
-      await q.query(`UPDATE issues.issue SET status = $2, resolved_on_site = true, resolved_at = now() WHERE id = $1`, [id, RESOLVED]);
-      return { result: undefined, events: [{ kind: IssueEventKind.RESOLVED, actor: actorOf(viewer), note: body, from: SUBMITTED, to: RESOLVED }] };
+      await q.query(`UPDATE issues.issue SET status = $2, resolved_on_site = true, resolved_at = now() WHERE id = $1`, [id, to]);
+      return { result: undefined, events: [{ kind: IssueEventKind.RESOLVED, actor: actorOf(viewer), note: body, from: issue.status, to }] };
     });
   }
 
@@ -147,9 +148,9 @@ export class LoopService {
     const why = parseText('reason', reason, 500);
     return this.run(viewer, id, 'id', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      expectStatus(issue, [SUBMITTED, CLAIMED], REJECTED);
-      await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [id, REJECTED]);
-      return { result: undefined, events: [{ kind: IssueEventKind.REJECTED, actor: actorOf(viewer), note: why, from: issue.status, to: REJECTED }] };
+      const to = expectMove(issue.status, 'reject');
+      await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [id, to]);
+      return { result: undefined, events: [{ kind: IssueEventKind.REJECTED, actor: actorOf(viewer), note: why, from: issue.status, to }] };
     });
   }
 
@@ -157,9 +158,9 @@ export class LoopService {
   close(viewer: Viewer, id: string) {
     return this.run(viewer, id, 'id', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      expectStatus(issue, [RESOLVED], CLOSED);
-      await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [id, CLOSED]);
-      return { result: undefined, events: [{ kind: IssueEventKind.CLOSED, actor: actorOf(viewer), from: RESOLVED, to: CLOSED }] };
+      const to = expectMove(issue.status, 'close');
+      await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [id, to]);
+      return { result: undefined, events: [{ kind: IssueEventKind.CLOSED, actor: actorOf(viewer), from: issue.status, to }] };
     });
   }
 }

@@ -2,6 +2,7 @@ import { inTransaction, shanghaiDay, startPeriodicJob, type Logger, type Periodi
 import type { DataSource } from 'typeorm';
 import { appendEvents } from '../events/event-log';
 import { IssueEventKind } from '../issue/issue.enums';
+import { overdueLedgerSql } from '../issue/issue.rules';
 import type { Clock } from '../issue/issue.service';
 
 /**
@@ -15,8 +16,8 @@ export async function sweepOverdue(ds: DataSource, now: Date): Promise<number> {
     await q.query(`SELECT pg_advisory_xact_lock(hashtext('issues.overdue-sweep'))`);
     const marked: { entry_id: string; measure: string; deadline: string; id: string; community_id: string; subdistrict: string; session_id: string | null; category: string }[] = await q.query(
       `WITH marked AS (
-         UPDATE issues.ledger_entry SET status = 'OVERDUE', overdue_at = $2
-         WHERE status = 'OPEN' AND deadline < CAST($1 AS date)
+         UPDATE issues.ledger_entry l SET status = 'OVERDUE', overdue_at = $2
+         WHERE l.status = 'OPEN' AND ${overdueLedgerSql('l', 'CAST($1 AS date)')}
          RETURNING id, issue_id, measure, deadline
        )
        SELECT m.id AS entry_id, m.measure, m.deadline::text AS deadline, i.id, i.community_id, i.subdistrict, i.session_id, i.category

@@ -1,5 +1,6 @@
 import { shanghaiDay, shanghaiDayEnd, shanghaiDayStart } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
+import { overdueIssueSql } from '../issue/issue.rules';
 import type { Clock } from '../issue/issue.service';
 import type { OverviewFigures } from './overview.entity';
 import { scopeOf, type OverviewKey } from '@plaza/shared';
@@ -40,7 +41,7 @@ export class OverviewService {
           SELECT x.id, x.category, x.resolved_on_site, x.raised_at, x.resolved_at, x.level,
             ${raisedIn('x')} AS raised,
             (x.status IN ('RESOLVED', 'CLOSED') AND ${resolvedIn('x')}) AS resolved,
-            EXISTS (SELECT 1 FROM issues.ledger_entry l WHERE l.issue_id = x.id AND l.status <> 'DONE' AND l.deadline < ${today}) AS overdue
+            ${overdueIssueSql('x', today)} AS overdue
           FROM issues.issue x
           WHERE ${inScope('x')} AND (${raisedIn('x')} OR ${resolvedIn('x')})
         ),

@@ -9,43 +9,36 @@ import { isVoteOpen } from './vote-window';
 export class VotesResolver {
   @Mutation(() => Issue, { description: 'RESIDENT or STAFF; idempotent per viewer' })
   supportIssue(@Arg('issueId', () => ID) issueId: string, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.support(ctx.viewer, issueId);
   }
 
   @Mutation(() => Issue, { description: 'idempotent per viewer' })
   withdrawSupport(@Arg('issueId', () => ID) issueId: string, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.withdraw(ctx.viewer, issueId);
   }
 
   @Mutation(() => Plan, { description: 'RESIDENT or STAFF' })
   proposePlan(@Arg('issueId', () => ID) issueId: string, @Arg('summary') summary: string, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.propose(ctx.viewer, issueId, summary);
   }
 
   @Mutation(() => Plan, { description: 'RESIDENT or STAFF; one stance per viewer, re-voting changes it' })
   votePlan(@Arg('planId', () => ID) planId: string, @Arg('stance', () => Stance) stance: Stance, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.vote(ctx.viewer, planId, stance);
   }
 
   @Mutation(() => Plan, { description: 'STAFF of the community; adopting one rejects the others' })
   decidePlan(@Arg('planId', () => ID) planId: string, @Arg('adopt') adopt: boolean, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.decide(ctx.viewer, planId, adopt);
   }
 
   @Mutation(() => Plan, { description: 'added: STAFF of the community; (re)opens an undecided plan\'s vote, closing by itself at closesAt if given' })
   openPlanVote(@Arg('planId', () => ID) planId: string, @Arg('closesAt', () => Date, { nullable: true }) closesAt: Date | null, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.openVote(ctx.viewer, planId, closesAt ?? null);
   }
 
   @Mutation(() => Plan, { description: 'added: STAFF of the community; closes the plan\'s vote now (the plan stays undecided)' })
   closePlanVote(@Arg('planId', () => ID) planId: string, @Ctx() ctx: IssuesContext) {
-    ctx.resetLoaders();
     return ctx.services.votes.closeVote(ctx.viewer, planId);
   }
 

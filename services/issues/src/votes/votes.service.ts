@@ -2,7 +2,8 @@ import { BadUserInputError, ConflictError, isUuid, NotFoundError, requireResiden
 import type { DataSource } from 'typeorm';
 import type { EventDraft } from '../events/event-log';
 import { Issue } from '../issue/issue.entity';
-import { FINISHED_STATUSES, IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
+import { IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
+import { isFinished } from '../issue/issue.machine';
 import { actorOf } from '../issue/issue.service';
 import { autoFollow } from '../follow/follow.store';
 import { changeIssue, returning } from '../loop/issue-lock';
@@ -34,7 +35,7 @@ export class VotesService {
         if (add) await autoFollow(q, viewer, issueId);
         return { result, events: [] };
       }
-      const [row] = await returning(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
+      const [row] = await returning<{ support_count: number }>(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
       const result = await q.manager.findOneByOrFail(Issue, { id: issueId });
       if (add) await autoFollow(q, viewer, issueId);
       return { result, events: [{ kind: IssueEventKind.SUPPORT_CHANGED, actor: actorOf(viewer), supportCount: row.support_count }] };
@@ -56,7 +57,7 @@ export class VotesService {
     const text = parseText('summary', summary, 1000);
     const planId = await changeIssue(this.ds, issueId, 'issueId', async (q, issue) => {
       requireResidentOrStaffOf(viewer, issue.community_id);
-      if (FINISHED_STATUSES.includes(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能再提方案 (a ${issue.status} request takes no new plans)`);
+      if (isFinished(issue.status)) throw new ConflictError(issue.status, issue.status, `诉求已 ${issue.status}，不能再提方案 (a ${issue.status} request takes no new plans)`);
       const [row] = await q.query(`INSERT INTO issues.plan (issue_id, summary, proposed_by) VALUES ($1, $2, $3) RETURNING id`, [issueId, text, actorOf(viewer)]);
       return { result: row.id as string, events: [{ kind: IssueEventKind.PLAN_PROPOSED, actor: actorOf(viewer), note: text, planId: row.id }] };
     });
@@ -127,7 +128,7 @@ export class VotesService {
     const issueId = await this.issueOfPlan(planId);
     await changeIssue(this.ds, issueId, 'planId', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
-      const closed = await returning(
+      const closed = await returning<{ votes_for: number; votes_against: number; votes_abstain: number }>(
         q,
         `UPDATE issues.plan SET vote_closed_at = now() WHERE id = $1 AND ${VOTE_OPEN_SQL} RETURNING votes_for, votes_against, votes_abstain`,
         [planId],
