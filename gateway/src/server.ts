@@ -77,6 +77,8 @@ export interface GatewayDeps {
   routes?: Record<string, Route>;
   /** Identical subgraph reads in flight share one call. Default true. */
   shareInflight?: boolean;
+  /** One request's reads to one subgraph issued together travel as one HTTP request. Default true. */
+  batchSubgraphCalls?: boolean;
   /** Document bytes and tokens, depth, alias, directive and cost limits; defaults in limits/query-cost.ts. */
   limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
@@ -170,7 +172,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
 
   const metrics = deps.metrics ?? createServiceMetrics({ service: 'gateway' });
   const gatewayMetrics = createGatewayMetrics(metrics);
-  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, metrics: gatewayMetrics });
+  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, batchSubgraphCalls: deps.batchSubgraphCalls, metrics: gatewayMetrics });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
