@@ -21,6 +21,25 @@ export interface GatewayContext {
   log: Logger;
 }
 
+/**
+ * A request's context. Its logger (a pino child carrying the request id) is made on first use:
+ * most requests never log. On the prototype, since Apollo copies a context's own properties
+ * per operation (a getter among them would run at once).
+ */
+export class RequestContext implements GatewayContext {
+  private child: Logger | undefined = undefined;
+
+  constructor(
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    private readonly parentLog: Logger,
+  ) {}
+
+  get log(): Logger {
+    return (this.child ??= this.parentLog.child({ requestId: this.requestId }));
+  }
+}
+
 /** The committed supergraph, written by `npm run compose`. */
 export const SUPERGRAPH_PATH = join(__dirname, '..', 'supergraph.graphql');
 

@@ -23,7 +23,7 @@ import {
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { ApolloGateway } from '@apollo/gateway';
-import { createGateway, readSupergraph, type GatewayContext } from './gateway';
+import { createGateway, readSupergraph, RequestContext, type GatewayContext } from './gateway';
 import { exportRoutes } from './export/export.routes';
 import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-cost';
@@ -233,7 +233,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     context: async (req, requestId) => {
       // A bad or expired token is UNAUTHENTICATED (thrown here, answered 401); none is anonymous.
       const viewer = await viewerFromAuthorization(req.headers.authorization, deps.jwtSecret);
-      return { viewer, requestId, log: log.child({ requestId }) };
+      return new RequestContext(viewer, requestId, log);
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
