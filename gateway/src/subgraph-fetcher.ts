@@ -91,8 +91,12 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
   const share = options.share ?? true;
   const batching = options.batch ?? true;
   const stats = { calls: 0, sent: 0, shared: 0, batched: 0 };
-  const httpAgent = new HttpAgent({ keepAlive: true });
-  const httpsAgent = new HttpsAgent({ keepAlive: true });
+  // Every socket a burst opened stays open for the next (Node keeps 256 idle by default and
+  // closes the rest, so each burst of 1,000 concurrent votes opened ~750 new connections at once;
+  // the subgraph closes idle ones after its keep-alive timeout).
+  const agentOptions = { keepAlive: true, maxFreeSockets: 4096 };
+  const httpAgent = new HttpAgent(agentOptions);
+  const httpsAgent = new HttpsAgent(agentOptions);
   const inflight = new Map<string, Flight>();
   const batches = new Map<string, Flight[]>();
 
