@@ -25,6 +25,11 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
    */
   PLAZA_SHARE_INFLIGHT: z.enum(['0', '1']).default('1'),
   /**
+   * 1 (default): one request's reads to one subgraph issued together travel as one batched HTTP
+   * request (subgraph-fetcher.ts); 0 sends each alone, e.g. to benchmark without it.
+   */
+  PLAZA_BATCH_SUBGRAPH_CALLS: z.enum(['0', '1']).default('1'),
+  /**
    * Browser origins allowed to call /graphql and /export/*.csv, comma-separated (`*`: any).
    * Unset: any origin outside production, none in production.
    */

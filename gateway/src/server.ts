@@ -24,7 +24,7 @@ import {
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { ApolloGateway } from '@apollo/gateway';
-import { createGateway, readSupergraph, type GatewayContext } from './gateway';
+import { createGateway, readSupergraph, RequestContext, type GatewayContext } from './gateway';
 import { exportRoutes } from './export/export.routes';
 import { queryLimitsPlugin } from './limits/query-limits.plugin';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-cost';
@@ -78,6 +78,8 @@ export interface GatewayDeps {
   routes?: Record<string, Route>;
   /** Identical subgraph reads in flight share one call. Default true. */
   shareInflight?: boolean;
+  /** One request's reads to one subgraph issued together travel as one HTTP request. Default true. */
+  batchSubgraphCalls?: boolean;
   /** Document bytes and tokens, depth, alias, directive and cost limits; defaults in limits/query-cost.ts. */
   limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
@@ -171,7 +173,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
 
   const metrics = deps.metrics ?? createServiceMetrics({ service: 'gateway' });
   const gatewayMetrics = createGatewayMetrics(metrics);
-  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, metrics: gatewayMetrics });
+  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, batchSubgraphCalls: deps.batchSubgraphCalls, metrics: gatewayMetrics });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -231,7 +233,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     context: async (req, requestId) => {
       // A bad or expired token is UNAUTHENTICATED (thrown here; see refusal); none is anonymous.
       const viewer = await viewerFromAuthorization(req.headers.authorization, deps.jwtSecret);
-      return { viewer, requestId, log: log.child({ requestId }) };
+      return new RequestContext(viewer, requestId, log);
     },
     refusal: (req, _code, status) => refusalFor(req.headers.accept, status),
     routes: {

@@ -93,9 +93,9 @@ describe('overview of the demo year', () => {
 });
 
 describe('query limits', () => {
-  /** Counts subgraph calls the gateway makes (every call is signed on its way out). */
+  /** Counts subgraph calls the gateway makes (every call goes through a data source's process). */
   function countSubgraphCalls() {
-    const spy = jest.spyOn(SignedDataSource.prototype, 'willSendRequest');
+    const spy = jest.spyOn(SignedDataSource.prototype, 'process');
     return { calls: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
   }
 

@@ -42,7 +42,7 @@ async function timed(query: string) {
 }
 
 function countSubgraphCalls() {
-  const spy = jest.spyOn(SignedDataSource.prototype, 'willSendRequest');
+  const spy = jest.spyOn(SignedDataSource.prototype, 'process');
   return { calls: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
 }
 

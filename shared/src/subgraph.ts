@@ -66,6 +66,10 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     // Signals are the process owner's (runMain, npm start): Apollo's own handler would stop this
     // server and re-raise SIGTERM, ending the one-process start before it stopped the rest.
     stopOnTerminationSignals: false,
+    // The gateway sends one request's parallel reads to this subgraph as one JSON array: Apollo
+    // runs them with the one context built below (one identity check, one DataLoader set, so
+    // their SQL batches too). Only a signed request gets that far.
+    allowBatchedHttpRequests: true,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,

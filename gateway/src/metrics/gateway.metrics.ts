@@ -1,4 +1,3 @@
-import type { Fetcher } from '@apollo/utils.fetcher';
 import { codeLabel, LATENCY_BUCKETS, type ServiceMetrics } from '@plaza/shared';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { SubscriptionServer } from '../subscriptions';
@@ -6,8 +5,8 @@ import type { SubscriptionServer } from '../subscriptions';
 /** The gateway's own series beside the per-request ones every process has. */
 export interface GatewayMetrics {
   readonly base: ServiceMetrics;
-  /** Times and counts every call of `fetcher` to the named subgraph. */
-  instrumentFetcher(subgraph: string, fetcher: Fetcher): Fetcher;
+  /** One HTTP request to the named subgraph answered (outcome: its status) or lost ("network"), and its time. */
+  subgraphFetched(subgraph: string, outcome: string, seconds: number): void;
   /** Counts the errors in a subgraph's GraphQL response. */
   subgraphErrors(subgraph: string, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): void;
   /** For @apollo/gateway's experimental_didResolveQueryPlan: a plan seen before came from the plan cache. */
@@ -20,11 +19,11 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
   const registers = [base.registry];
   const fetches = new Counter({
     name: 'plaza_subgraph_fetches_total',
-    help: 'Calls from the gateway to subgraphs, by subgraph and outcome (HTTP status, or "network" when no answer came)',
+    help: 'HTTP requests from the gateway to subgraphs (one request\'s reads batched together count once), by subgraph and outcome (HTTP status, or "network" when no answer came)',
     labelNames: ['subgraph', 'outcome'],
     registers,
   });
-  const fetchTime = new Histogram({ name: 'plaza_subgraph_fetch_duration_seconds', help: 'Time of one subgraph call, answer read', labelNames: ['subgraph'], buckets: LATENCY_BUCKETS, registers });
+  const fetchTime = new Histogram({ name: 'plaza_subgraph_fetch_duration_seconds', help: 'Time of one HTTP request to a subgraph, answer read', labelNames: ['subgraph'], buckets: LATENCY_BUCKETS, registers });
   const graphqlErrors = new Counter({ name: 'plaza_subgraph_errors_total', help: 'GraphQL errors in subgraph responses, by subgraph and extensions.code', labelNames: ['subgraph', 'code'], registers });
   const plans = new Counter({ name: 'plaza_query_plan_cache_total', help: 'Query plans resolved, by result: hit (from the plan cache) or miss (planned now)', labelNames: ['result'], registers });
   const refusals = new Counter({ name: 'plaza_graphql_refused_total', help: 'Requests refused before parsing (size, tokens, depth, cost, persisted query), by code', labelNames: ['code'], registers });
@@ -34,20 +33,9 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
   const seen = new WeakSet<object>();
   return {
     base,
-    instrumentFetcher(subgraph, fetcher) {
-      return (async (url: string, init?: unknown) => {
-        const started = process.hrtime.bigint();
-        try {
-          const res = await (fetcher as unknown as (u: string, i?: unknown) => Promise<{ status: number }>)(url, init);
-          fetches.inc({ subgraph, outcome: String(res.status) });
-          return res;
-        } catch (e) {
-          fetches.inc({ subgraph, outcome: 'network' });
-          throw e;
-        } finally {
-          fetchTime.observe({ subgraph }, Number(process.hrtime.bigint() - started) / 1e9);
-        }
-      }) as unknown as Fetcher;
+    subgraphFetched(subgraph, outcome, seconds) {
+      fetches.inc({ subgraph, outcome });
+      fetchTime.observe({ subgraph }, seconds);
     },
     subgraphErrors(subgraph, errors) {
       for (const e of errors ?? []) graphqlErrors.inc({ subgraph, code: codeLabel(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });

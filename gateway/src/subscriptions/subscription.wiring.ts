@@ -12,7 +12,7 @@ import {
   type TopicName,
   type Viewer,
 } from '@plaza/shared';
-import type { GatewayContext } from '../gateway';
+import { RequestContext, type GatewayContext } from '../gateway';
 import type { HydrateExecute } from './subscription.plan';
 import type { Replay } from './topic.feed';
 
@@ -49,7 +49,7 @@ export function gatewayExecute(apollo: ApolloServer<GatewayContext>, log: Logger
     const requestId = `sub-${randomUUID()}`;
     const res = await apollo.executeOperation(
       { query: document, variables },
-      { contextValue: { viewer, requestId, log: log.child({ requestId }) } },
+      { contextValue: new RequestContext(viewer, requestId, log) },
     );
     if (res.body.kind !== 'single') throw new Error('hydration returned an incremental result');
     const r = res.body.singleResult;
