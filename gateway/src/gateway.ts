@@ -4,6 +4,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { DownstreamServiceError, REQUEST_ID_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
 import { createSubgraphFetcher } from './subgraph-fetcher';
+import { traceSubgraphFetcher } from './tracing';
 import type { GatewayMetrics } from './metrics/gateway.metrics';
 
 /** What every gateway request carries: the verified viewer and the id logged everywhere. */
@@ -92,9 +93,11 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
       const target = o.subgraphUrls?.[name] ?? url;
       if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
       const m = o.metrics;
+      // Tracing (off: the same fetcher): a span per call and its traceparent header.
+      const traced = traceSubgraphFetcher(name, fetcher);
       return m
-        ? new SignedDataSource(target, o.gatewaySecret, m.instrumentFetcher(name, fetcher), name, (errors) => m.subgraphErrors(name, errors))
-        : new SignedDataSource(target, o.gatewaySecret, fetcher, name);
+        ? new SignedDataSource(target, o.gatewaySecret, m.instrumentFetcher(name, traced), name, (errors) => m.subgraphErrors(name, errors))
+        : new SignedDataSource(target, o.gatewaySecret, traced, name);
     },
   });
 }

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { PubSub } from './pubsub/pubsub';
 import { busFromEnv } from './pubsub/bus.factory';
+import { contextFromTraceparent, currentTraceparent, SpanKind, tracingEnabled, withSpan } from './tracing';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { eventCursor, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
 
@@ -176,7 +177,7 @@ export class OutboxRelay<K extends TopicName> {
     if (!rows.length) return false;
     // Sent back to back on one connection, so Redis receives them in seq order; the offset
     // advances over the unbroken prefix the bus accepted.
-    const results = await Promise.allSettled(rows.map((row) => this.o.pubsub.publish(this.o.topic, this.o.toPayload(row))));
+    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
     let last = this.offset;
     let failure: unknown = null;
     for (let i = 0; i < rows.length; i++) {
@@ -198,6 +199,19 @@ export class OutboxRelay<K extends TopicName> {
     }
     if (failure) throw new PublishError(failure);
     return rows.length === limit;
+  }
+
+  /**
+   * With tracing on, each event is published inside a span continuing the trace stored with its
+   * row (the mutation's), and the message carries that span's traceparent on to the gateway.
+   */
+  private publish(row: EventRow): Promise<void> {
+    const payload = this.o.toPayload(row);
+    if (!tracingEnabled()) return this.o.pubsub.publish(this.o.topic, payload);
+    const parent = contextFromTraceparent(typeof row.traceparent === 'string' ? row.traceparent : null);
+    return withSpan(`${this.o.topic} publish`, { kind: SpanKind.PRODUCER, parent, attributes: { 'messaging.system': 'plaza-bus', 'messaging.destination.name': this.o.topic, 'plaza.event.seq': Number(row.seq), 'plaza.relay': this.name } }, () =>
+      this.o.pubsub.publish(this.o.topic, { ...payload, traceparent: currentTraceparent() ?? undefined }),
+    );
   }
 
   private async connect(): Promise<Client> {

@@ -1,0 +1,4 @@
+export * from './spans';
+export * from './pg.tracing';
+export * from './http.tracing';
+export * from './tracing.sdk';
