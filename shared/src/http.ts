@@ -104,7 +104,7 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
           return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
-      annotateActiveSpan({ 'plaza.request_id': requestId, 'graphql.operation.name': String((body as { operationName?: unknown })?.operationName ?? '') });
+      annotateActiveSpan({ 'plaza.request_id': requestId });
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 

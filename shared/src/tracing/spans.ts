@@ -114,9 +114,9 @@ export function annotateActiveSpan(attributes: Attributes): void {
 }
 
 /** What a log line adds while a span is active: its trace id (pino mixin). */
-const NO_FIELDS: { traceId?: string; spanId?: string } = Object.freeze({});
+// A new object each time: pino merges the line's own fields into what the mixin returns.
 export function traceLogFields(): { traceId?: string; spanId?: string } {
-  if (!on) return NO_FIELDS;
+  if (!on) return {};
   const sc = trace.getActiveSpan()?.spanContext();
-  return sc ? { traceId: sc.traceId, spanId: sc.spanId } : NO_FIELDS;
+  return sc ? { traceId: sc.traceId, spanId: sc.spanId } : {};
 }
