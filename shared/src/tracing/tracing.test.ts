@@ -10,7 +10,7 @@ describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const probe = (env: Record<string, string>) =>
       JSON.parse(
         execFileSync(process.execPath, ['-e', `
-          const pg = require('pg'); const before = pg.Client.prototype.query;
+          require('reflect-metadata'); const pg = require('pg'); const before = pg.Client.prototype.query;
           const s = require(${JSON.stringify(dist)});
           const t = s.startTracing('probe', ${JSON.stringify(env)});
           const sdk = Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-trace|exporter|resources)/.test(k)).length;
