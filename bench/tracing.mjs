@@ -2,18 +2,19 @@
 // tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT: the SDK is not loaded), with tracing on exporting
 // every span over OTLP/protobuf to a local receiver, and — with --base=<checkout> — the gateway
 // of another build (e.g. the commit before tracing) as the baseline. Subgraphs are shared and
-// run with tracing off, so only the gateway differs. Rounds alternate the order of the targets;
-// per run: RPS, p99, and the gateway's CPU per request (utime+stime from /proc, Linux).
+// run with tracing off, so only the gateway differs. The gateways all run at once and the load
+// visits them in short slices, order rotating each round; per slice: RPS, p99, and the gateway's
+// CPU per request (utime+stime from /proc, Linux), compared with the same round's `off`.
 //
-//   npm run build && node bench/tracing.mjs [--rounds=3] [--seconds=8] [--base=/path/to/old/checkout]
+//   npm run build && node bench/tracing.mjs [--rounds=8] [--seconds=3] [--base=/path/to/old/checkout]
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { freePort, fmt, median, require, ROOT, runJsonChild, sleep, startChild, table, waitHttp } from './lib/util.mjs';
+import { freePort, fmt, median, require, ROOT, runJsonChild, startChild, table, waitHttp } from './lib/util.mjs';
 
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
-const ROUNDS = Number(arg('rounds', 3));
-const SECONDS = Number(arg('seconds', 8));
+const ROUNDS = Number(arg('rounds', 8));
+const SECONDS = Number(arg('seconds', 3));
 const BASE = arg('base', null);
 const say = (m) => console.error(`[tracing-bench] ${m}`);
 
@@ -86,47 +87,47 @@ try {
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
   };
 
-  async function run(target, op) {
-    const port = await freePort();
-    const gw = startChild(`gateway-${target.key}`, [target.entry], { ...base, ...target.env, PORT: String(port) });
-    try {
-      await waitHttp(`http://127.0.0.1:${port}/ready`, { child: gw });
-      const job = { url: url(port), body: JSON.stringify({ query: op.query, variables: op.variables }), connections: 50 };
-      await runJsonChild(join(ROOT, 'bench', 'load.mjs'), { ...job, durationSec: 2 }); // warm-up: JIT, plan cache, pools
-      const before = cpuMs(gw.pid);
-      const exported = exports.requests;
-      const r = await runJsonChild(join(ROOT, 'bench', 'load.mjs'), { ...job, durationSec: SECONDS });
-      const cpu = cpuMs(gw.pid) - before;
-      if (r.non2xx || r.errors || r.timeouts) say(`${target.key}/${op.short}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-      return { rps: r.rps, p99: r.p99, cpuPerReq: cpu / r.requests, exports: exports.requests - exported };
-    } finally {
-      await gw.stop();
-    }
+  // Every target runs for the whole bench (idle while another is loaded), and the load moves
+  // between them in short slices, order rotating: on a shared machine whose load swings by the
+  // minute, paired slices see the same conditions, so the per-round ratios are what to read.
+  for (const t of targets) {
+    t.port = await freePort();
+    t.child = startChild(`gateway-${t.key}`, [t.entry], { ...base, ...t.env, PORT: String(t.port) });
+    children.push(t.child);
+    await waitHttp(`http://127.0.0.1:${t.port}/ready`, { child: t.child });
   }
 
-  const lines = [`# tracing cost — ${new Date().toISOString()}, ${SECONDS} s × ${ROUNDS} rounds, 50 connections, ${require('node:os').cpus().length} CPUs`];
+  async function slice(target, op, seconds) {
+    const job = { url: url(target.port), body: JSON.stringify({ query: op.query, variables: op.variables }), connections: 50, durationSec: seconds };
+    const before = cpuMs(target.child.pid);
+    const exported = exports.requests;
+    const r = await runJsonChild(join(ROOT, 'bench', 'load.mjs'), job);
+    const cpu = cpuMs(target.child.pid) - before;
+    if (r.non2xx || r.errors || r.timeouts) say(`${target.key}/${op.short}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+    return { rps: r.rps, p99: r.p99, cpuPerReq: cpu / r.requests, exports: exports.requests - exported };
+  }
+
+  const lines = [`# tracing cost — ${new Date().toISOString()}, ${ROUNDS} rounds × ${SECONDS} s per target, 50 connections, ${require('node:os').cpus().length} CPUs, load average ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')}`];
   for (const op of ops) {
+    for (const t of targets) await slice(t, op, 2); // warm-up: JIT, plan cache, pools
     const results = Object.fromEntries(targets.map((t) => [t.key, []]));
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? [...targets].reverse() : targets;
-      for (const t of order) {
-        const r = await run(t, op);
-        results[t.key].push(r);
-        say(`${op.short} round ${round + 1} ${t.key}: ${fmt(r.rps)} rps, p99 ${r.p99} ms, ${fmt(r.cpuPerReq, 3)} ms CPU/req${t.key === 'on' ? `, ${r.exports} OTLP exports` : ''}`);
-      }
-      await sleep(200);
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+      for (const t of order) results[t.key].push(await slice(t, op, SECONDS));
+      say(`${op.short} round ${round + 1}: ${targets.map((t) => { const r = results[t.key][round]; return `${t.key} ${fmt(r.rps)} rps ${fmt(r.cpuPerReq, 3)} ms CPU/req`; }).join(' · ')}`);
     }
-    const med = (k, f) => median(results[k].map(f));
-    const range = (k, f) => `${fmt(Math.min(...results[k].map(f)), f === cpuOf ? 3 : 0)}–${fmt(Math.max(...results[k].map(f)), f === cpuOf ? 3 : 0)}`;
+    // Paired: each round's figure over the same round's `off`.
+    const paired = (k, f) => results[k].map((r, i) => f(r) / f(results.off[i]));
+    const span = (xs, d) => `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`;
     lines.push('', `## ${op.name}`, table(
-      ['gateway', 'RPS median (range)', 'p99 ms median', 'CPU ms/request median (range)', 'RPS vs off', 'CPU/req vs off'],
+      ['gateway', 'RPS median (range)', 'p99 ms median', 'CPU ms/request median (range)', 'RPS / off, paired median (range)', 'CPU per request / off, paired median (range)'],
       targets.map((t) => [
         t.key,
-        `${fmt(med(t.key, rpsOf))} (${range(t.key, rpsOf)})`,
-        fmt(med(t.key, (r) => r.p99)),
-        `${fmt(med(t.key, cpuOf), 3)} (${range(t.key, cpuOf)})`,
-        fmt(med(t.key, rpsOf) / med('off', rpsOf), 3),
-        fmt(med(t.key, cpuOf) / med('off', cpuOf), 3),
+        `${fmt(median(results[t.key].map(rpsOf)))} (${span(results[t.key].map(rpsOf), 0)})`,
+        fmt(median(results[t.key].map((r) => r.p99))),
+        `${fmt(median(results[t.key].map(cpuOf)), 3)} (${span(results[t.key].map(cpuOf), 3)})`,
+        `${fmt(median(paired(t.key, rpsOf)), 3)} (${span(paired(t.key, rpsOf), 3)})`,
+        `${fmt(median(paired(t.key, cpuOf)), 3)} (${span(paired(t.key, cpuOf), 3)})`,
       ]),
     ));
   }
