@@ -110,6 +110,8 @@ describe('OpenTelemetry traces across processes (OTLP to a local receiver)', () 
     expect(gatewayRequest).toBeDefined();
     const trace = await eventually(() => spansOf(gatewayRequest!.traceId), (t) => t.filter((s) => s.name === 'SELECT').length >= 2);
     expect(gatewayRequest!.parentSpanId).toBe('');
+    // Readiness polls (the stack's, and the gateway's own of each subgraph) make no traces.
+    expect(otlp.spans.filter((s) => s.name === 'GET /ready' || s.name === 'GET /health')).toEqual([]);
     expect(gatewayRequest!.encoding).toBe('json');
     for (const subgraph of ['issues', 'sessions']) {
       const call = one(trace, { service: 'gateway', name: `subgraph ${subgraph}`, kind: CLIENT }, gatewayRequest);

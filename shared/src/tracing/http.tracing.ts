@@ -4,6 +4,8 @@ import { contextFromHeaders, tracingEnabled } from './spans';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+const UNTRACED = new Set(['/health', '/ready', '/metrics', '/metrics/subscriptions']);
+
 /**
  * A server span around each HTTP request, continuing the caller's trace when it sent a W3C
  * `traceparent` (the gateway does, to every subgraph). Decided when the server is built: with
@@ -14,6 +16,9 @@ export function traceRequests(handler: Handler): Handler {
   const tracer = trace.getTracer('plaza');
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    // Probes and scrapes come every few seconds from every kubelet and Prometheus: a trace each
+    // would bury the requests' traces (and their SQL, which is traced only inside a span).
+    if (req.method === 'GET' && UNTRACED.has(path)) return handler(req, res);
     const span = tracer.startSpan(
       // The path names the span only when short: a span name is a low-cardinality label to backends.
       `${req.method} ${path.length <= 64 ? path : 'other'}`,
