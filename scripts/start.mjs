@@ -240,6 +240,10 @@ function commonEnv(databaseUrl, services) {
 
 /** One process: each package's main(env) with its own env schema applied to its own PORT. */
 async function startInProcess(databaseUrl, services) {
+  // Traces name this one process `plaza` (OTEL_SERVICE_NAME wins); the packages' own
+  // startTracing calls share this provider. Registered first, so shut down (flushed) last.
+  const tracing = shared.startTracing('plaza', shared.parseEnv(shared.baseEnvSchema, env0));
+  cleanups.push(() => tracing.shutdown());
   // The in-process event bus, shared by publishers and the gateway (same interface as Redis).
   const pubsub = shared.MemoryPubSub ? new shared.MemoryPubSub({ log: shared.createLogger('pubsub', env0.LOG_LEVEL || 'info') }) : undefined;
   if (pubsub) cleanups.push(() => pubsub.close());

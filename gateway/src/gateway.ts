@@ -12,6 +12,7 @@ import {
   type Viewer,
 } from '@plaza/shared';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher';
+import { traceSubgraphFetcher } from './tracing';
 import type { GatewayMetrics } from './metrics/gateway.metrics';
 
 /** What every gateway request carries: the verified viewer and the id logged everywhere. */
@@ -181,7 +182,8 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
       return new SignedDataSource({
         url: target,
         gatewaySecret: o.gatewaySecret,
-        fetcher,
+        // Tracing (off: the same fetcher): a span per call and its traceparent header.
+        fetcher: traceSubgraphFetcher(name, fetcher),
         serviceName: name,
         ...(m ? { onErrors: (errors: Parameters<GatewayMetrics['subgraphErrors']>[1]) => m.subgraphErrors(name, errors) } : {}),
       });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { busFromEnv, createLogger, createServiceMetrics, hasRedis, loadEnvOrExit, parseClusterNodes, redisMetrics, type PubSub, runMain } from '@plaza/shared';
+import { busFromEnv, createLogger, startTracing, createServiceMetrics, hasRedis, loadEnvOrExit, parseClusterNodes, redisMetrics, type PubSub, runMain } from '@plaza/shared';
 import { gatewayEnvSchema, subgraphUrls, type GatewayEnv } from './env';
 import { createGatewayServer } from './server';
 import { RedisLimiter } from './rate-limit/redis.limiter';
@@ -20,6 +20,8 @@ export interface MainDeps {
 
 /** Starts the gateway (its own process, or inside the one-process start). */
 export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), deps: MainDeps = {}) {
+  // First: the HTTP handler and subgraph fetcher built below are traced only if this turned tracing on.
+  const tracing = startTracing('gateway', env);
   const log = createLogger('gateway', env.LOG_LEVEL);
   // The bus: the one handed in (one-process start), else Redis when configured, else none (then
   // subscriptions are refused with the reason; queries and mutations work as before).
@@ -60,6 +62,7 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
   }).catch(async (e) => {
     await ownBus?.close(); // or its reconnect timers keep a failed start alive
     await limiter?.close();
+    await tracing.shutdown();
     throw e;
   });
   const port = await app.listen(env.PORT, env.HOST);
@@ -73,6 +76,7 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
       await app.drain(env.SHUTDOWN_GRACE_MS);
       await ownBus?.close();
       await limiter?.close();
+      await tracing.shutdown(); // last: flushes the spans of the drain itself
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   formatClientError,
   createServiceMetrics,
   graphqlMetricsPlugin,
+  graphqlTracingPlugin,
   instrumentHttpServer,
   listen,
   metricsRoute,
@@ -204,6 +205,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
         errorLoggingPlugin(log) as ApolloServerPlugin<GatewayContext>,
         requestLoggingPlugin(log),
         graphqlMetricsPlugin(metrics) as ApolloServerPlugin<GatewayContext>,
+        graphqlTracingPlugin() as ApolloServerPlugin<GatewayContext>,
         supportRateLimitPlugin(deps.screen?.rateLimit),
         fullSchemaIntrospectionPlugin(() => loaded.full) as ApolloServerPlugin<GatewayContext>,
         // After validation too: variable coercion errors name the enum values otherwise.

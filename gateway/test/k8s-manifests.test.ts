@@ -65,16 +65,20 @@ const TOPOLOGY = {
   REDIS_CLUSTER_NODES: 'this deployment uses one Redis (REDIS_URL); set it to use a Redis Cluster instead',
   DATABASE_READ_URL: 'no streaming replica here; set it to read analytics from one',
 };
+const TRACING = {
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTEL_EXPORTER_OTLP_ENDPOINT (ConfigMap) names the collector; set this only to send traces somewhere else',
+};
 const NOT_SET: Record<keyof typeof PACKAGES, Record<string, string>> = {
   gateway: {
+    ...TRACING,
     DATABASE_URL: 'the gateway has no database',
     DATABASE_READ_URL: 'the gateway has no database',
     REDIS_CLUSTER_NODES: TOPOLOGY.REDIS_CLUSTER_NODES,
     CORS_ORIGINS: 'none in production unless set: the screen, GraphiQL and the exports are served from the gateway\'s own origin',
   },
-  sessions: { ...TOPOLOGY },
-  issues: { ...TOPOLOGY },
-  volunteering: { REDIS_URL: 'volunteering publishes no events', ...TOPOLOGY },
+  sessions: { ...TOPOLOGY, ...TRACING },
+  issues: { ...TOPOLOGY, ...TRACING },
+  volunteering: { REDIS_URL: 'volunteering publishes no events', ...TOPOLOGY, ...TRACING },
 };
 
 describe('deploy/k8s (kustomize)', () => {

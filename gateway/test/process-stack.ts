@@ -111,6 +111,8 @@ export interface ProcessStackOptions {
   demo?: boolean;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /** Extra environment for one process only, by package name (wins over `env`). */
+  envOf?: Partial<Record<'gateway' | 'sessions' | 'issues' | 'volunteering', Record<string, string>>>;
   /** Node flags for the gateway, e.g. ['--expose-gc']. */
   gatewayNodeArgs?: string[];
 }
@@ -143,11 +145,11 @@ export async function startProcessStack(o: ProcessStackOptions = {}): Promise<Pr
     };
     // In dependency order: issues checks ids against sessions, volunteering against both.
     for (const [name, port] of [['sessions', sp], ['issues', ip], ['volunteering', vp]] as const) {
-      const p = startProc(name, join(ROOT, 'services', name, 'dist', 'index.js'), { ...base, PORT: String(port) });
+      const p = startProc(name, join(ROOT, 'services', name, 'dist', 'index.js'), { ...base, ...o.envOf?.[name], PORT: String(port) });
       procs.push(p);
       await waitReady(`http://127.0.0.1:${port}/ready`, p);
     }
-    const g = startProc('gateway', join(ROOT, 'gateway', 'dist', 'index.js'), { ...base, PORT: String(gp) }, o.gatewayNodeArgs);
+    const g = startProc('gateway', join(ROOT, 'gateway', 'dist', 'index.js'), { ...base, ...o.envOf?.gateway, PORT: String(gp) }, o.gatewayNodeArgs);
     procs.push(g);
     const origin = `http://127.0.0.1:${gp}`;
     await waitReady(`${origin}/ready`, g);

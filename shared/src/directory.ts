@@ -1,4 +1,5 @@
 import { signIdentity } from './identity';
+import { traceHeaders } from './tracing';
 import type { Viewer } from './viewer';
 
 /**
@@ -35,7 +36,7 @@ export class SubgraphClient {
     const as: Viewer = { id: `service:${this.service}`, name: this.service, roles: ['ADMIN'], communityIds: [] };
     const res = await fetch(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signIdentity(as, this.gatewaySecret) },
+      headers: { 'content-type': 'application/json', ...signIdentity(as, this.gatewaySecret), ...traceHeaders() },
       body: JSON.stringify({
         query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`,
         variables: { r: missing.map((id) => ({ __typename: typename, id })) },

@@ -28,6 +28,20 @@ export const baseEnvSchema = z.object({
   PLAZA_CHANNEL_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('plaza'),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. Default unset: open. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * OpenTelemetry traces (shared/src/tracing): spans go over OTLP/HTTP to
+   * `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces` (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given).
+   * Default unset: no tracing, the SDK is not even loaded. The SDK itself reads the other standard
+   * variables (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER(_ARG), OTEL_BSP_*, OTEL_RESOURCE_ATTRIBUTES).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  /** `http/protobuf` (default, the OTLP/HTTP default) or `http/json`; gRPC is not bundled. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** Default: the process's own name (`gateway`, `sessions`, `issues`, `volunteering`; `plaza` for `npm start`). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** `true` turns tracing off even with an endpoint set (the OTel convention). Default `false`. */
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).default('false'),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

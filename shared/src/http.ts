@@ -5,6 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import { PlazaError } from './errors';
 import { REQUEST_ID_HEADER } from './identity';
+import { annotateActiveSpan, traceRequests } from './tracing';
 
 /** Largest request body accepted. Default 2 MiB: a GraphQL document, not a file upload. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -90,7 +91,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** A request handler serving Apollo at `path` plus plain routes; every request gets an id. */
 export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>) {
   const path = o.path ?? '/graphql';
-  return async (req: IncomingMessage, res: ServerResponse) => {
+  return traceRequests(async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -109,6 +110,7 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
           return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
+      annotateActiveSpan({ 'plaza.request_id': requestId });
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 
@@ -144,7 +146,7 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
-  };
+  });
 }
 
 export function createHttpServer<C extends BaseContext>(o: HttpAppOptions<C>): Server {

@@ -25,3 +25,4 @@ export * from './periodic-job';
 export * from './overview-key.type';
 export * from './read-replica';
 export * from './metrics';
+export * from './tracing';

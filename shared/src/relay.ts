@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { PubSub } from './pubsub/pubsub';
 import { busFromEnv } from './pubsub/bus.factory';
+import { contextFromTraceparent, currentTraceparent, SpanKind, tracingEnabled, withSpan } from './tracing';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { eventCursor, type FollowEventMessage, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
 
@@ -237,10 +238,18 @@ export class OutboxRelay<K extends TopicName> {
     return [...main, ...other].sort((a, b) => Number(a.seq) - Number(b.seq)).slice(0, limit);
   }
 
+  /**
+   * With tracing on, each event is published inside a span continuing the trace stored with its
+   * row (the mutation's), and the message carries that span's traceparent on to the gateway.
+   */
   private publish(row: EventRow): Promise<void> {
     const side = this.o.alongside;
-    if (side && (row as Record<symbol, unknown>)[ALONGSIDE]) return this.o.pubsub.publish(side.topic, side.toPayload(row) as never);
-    return this.o.pubsub.publish(this.o.topic, this.o.toPayload(row));
+    const [topic, payload] = side && (row as Record<symbol, unknown>)[ALONGSIDE] ? [side.topic, side.toPayload(row) as never] : [this.o.topic, this.o.toPayload(row)];
+    if (!tracingEnabled()) return this.o.pubsub.publish(topic, payload);
+    const parent = contextFromTraceparent(typeof row.traceparent === 'string' ? row.traceparent : null);
+    return withSpan(`${String(topic)} publish`, { kind: SpanKind.PRODUCER, parent, attributes: { 'messaging.system': 'plaza-bus', 'messaging.destination.name': String(topic), 'plaza.event.seq': Number(row.seq), 'plaza.relay': this.name } }, () =>
+      this.o.pubsub.publish(topic, { ...payload, traceparent: currentTraceparent() ?? undefined }),
+    );
   }
 
   private async connect(): Promise<Client> {

@@ -8,6 +8,7 @@ import { verifyIdentity } from './identity';
 import { closeServer, createHttpServer, listen, sendJson, type Route } from './http';
 import type { Viewer } from './viewer';
 import { createServiceMetrics, graphqlMetricsPlugin, instrumentHttpServer, metricsRoute, type ServiceMetrics } from './metrics';
+import { graphqlTracingPlugin } from './tracing';
 
 /** What every subgraph resolver receives; services extend it with their loaders. */
 export interface SubgraphContext {
@@ -74,6 +75,7 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
       ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,
       graphqlMetricsPlugin(metrics) as ApolloServerPlugin<C>,
+      graphqlTracingPlugin() as ApolloServerPlugin<C>,
     ],
   });
   await apollo.start();

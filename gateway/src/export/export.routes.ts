@@ -7,6 +7,7 @@ import {
   REQUEST_ID_HEADER,
   sendJson,
   signIdentity,
+  traceHeaders,
   viewerFromAuthorization,
   type Logger,
   type Route,
@@ -61,7 +62,7 @@ async function proxyExport(o: ExportRouteOptions, target: URL, req: IncomingMess
   let upstream: Response;
   try {
     upstream = await fetch(target, {
-      headers: { ...signIdentity(viewer, o.gatewaySecret), [REQUEST_ID_HEADER]: requestId },
+      headers: { ...signIdentity(viewer, o.gatewaySecret), [REQUEST_ID_HEADER]: requestId, ...traceHeaders() },
       signal: abort.signal,
     });
   } catch (e) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Viewer } from '@plaza/shared';
+import { traceDelivery, traceHydration } from '../tracing';
 import { SharedResult, type Member } from './subscription.member';
 import type { HydrateExecute, SubscriptionPlan } from './subscription.plan';
 import type { FollowIndex } from './follow.index';
@@ -65,14 +66,16 @@ export class SubscriptionGroup {
         this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription render failed; event skipped for this group');
         return;
       }
-      for (const m of this.members) {
-        try {
-          m.live(event.seq, event.cursor, r);
-        } catch (e) {
-          this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
-          endQuietly(m, this.log);
+      traceDelivery(event.seq, this.members.size, () => {
+        for (const m of this.members) {
+          try {
+            m.live(event.seq, event.cursor, r);
+          } catch (e) {
+            this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+            endQuietly(m, this.log);
+          }
         }
-      }
+      });
     });
   }
 
@@ -107,15 +110,18 @@ export class SubscriptionGroup {
         return;
       }
       if (!out) return;
-      for (const m of out.to) {
-        if (!this.members.has(m)) continue;
-        try {
-          m.live(event.seq, event.cursor, out.r);
-        } catch (e) {
-          this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
-          endQuietly(m, this.log);
+      const { r, to } = out;
+      traceDelivery(event.seq, to.length, () => {
+        for (const m of to) {
+          if (!this.members.has(m)) continue;
+          try {
+            m.live(event.seq, event.cursor, r);
+          } catch (e) {
+            this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+            endQuietly(m, this.log);
+          }
         }
-      }
+      });
     });
   }
 
@@ -146,7 +152,7 @@ export class SubscriptionGroup {
     const since = performance.now();
     // Async from the start: a synchronous throw in render becomes this group's rejection.
     const result = Promise.resolve()
-      .then(() => this.plan.render(event, this.execute, this.viewer))
+      .then(() => traceHydration(event.seq, this.members.size, () => this.plan.render(event, this.execute, this.viewer)))
       .then((x) => new SharedResult(x.json, since));
     const seq = event.seq;
     const entry = { result, bytes: 0 };

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { traceEventReceived } from '../tracing';
 import { decodePayload, type PubSub, type TopicMap, type TopicName, type Unsubscribe } from '@plaza/shared';
 
 export type Replay = <K extends TopicName>(topic: K, afterCursor: string, limit: number) => Promise<TopicMap[K][]>;
@@ -45,6 +46,10 @@ export class TopicFeed<K extends TopicName> {
     if (event.seq <= this.lastSeq) return;
     this.lastSeq = event.seq;
     this.lastCursor = event.cursor;
+    traceEventReceived(this.topic, event, () => this.toListeners(event));
+  }
+
+  private toListeners(event: TopicMap[K]) {
     // One loop for every group of this gateway: a listener that throws is logged and skipped,
     // never allowed to stop the event reaching the groups after it.
     for (const l of this.listeners) {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, issueEventPayload, followEventPayload, runMain, sweepMetrics } from '@plaza/shared';
+import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, issueEventPayload, followEventPayload, runMain, sweepMetrics } from '@plaza/shared';
 import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
 import { startOverdueJob } from './overdue/overdue.job';
@@ -17,6 +17,8 @@ export { startVoteCloseJob, sweepDueVotes, type VoteCloseJob, type VoteCloseJobO
 /** Starts the service as its own process (also used by the one-process embedded start). */
 /** deps.pubsub: the in-process bus of the one-process start; without it REDIS_URL (if set) is used. */
 export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?: PubSub } = {}) {
+  // First: servers built after this carry the request spans (nothing is loaded when no endpoint is set).
+  const tracing = startTracing('issues', env);
   const log = createLogger('issues', env.LOG_LEVEL);
   const dataSource = createIssuesDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
@@ -46,6 +48,7 @@ export async function main(env = loadEnvOrExit(issuesEnvSchema), deps: { pubsub?
       await relay?.stop();
       await dataSource.destroy();
       await readDataSource?.destroy();
+      await tracing.shutdown(); // last: flushes the spans of the shutdown itself
     },
   };
 }

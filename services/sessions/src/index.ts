@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, type PubSub, startEventRelay, sessionEventPayload, runMain } from '@plaza/shared';
+import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, type PubSub, startEventRelay, sessionEventPayload, runMain } from '@plaza/shared';
 import { createSessionsDataSource, SCHEMA } from './data-source';
 import { sessionsEnvSchema } from './env';
 import { createServer } from './server';
@@ -13,6 +13,8 @@ export { seedTonight } from './seed/tonight.seed';
 /** Starts the service as its own process (also used by the one-process embedded start). */
 /** deps.pubsub: the in-process bus of the one-process start; without it REDIS_URL (if set) is used. */
 export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsub?: PubSub } = {}) {
+  // First: servers built after this carry the request spans (nothing is loaded when no endpoint is set).
+  const tracing = startTracing('sessions', env);
   const log = createLogger('sessions', env.LOG_LEVEL);
   const dataSource = createSessionsDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
@@ -36,6 +38,7 @@ export async function main(env = loadEnvOrExit(sessionsEnvSchema), deps: { pubsu
       await relay?.stop();
       await dataSource.destroy();
       await readDataSource?.destroy();
+      await tracing.shutdown(); // last: flushes the spans of the shutdown itself
     },
   };
 }

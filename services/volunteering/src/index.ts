@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
+import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, runMain } from '@plaza/shared';
 import { createVolunteeringDataSource, SCHEMA } from './data-source';
 import { volunteeringEnvSchema } from './env';
 import { createServer } from './server';
@@ -12,6 +12,8 @@ export { seedDemo } from './seed/demo.seed';
 
 /** Starts the service as its own process (also used by the one-process embedded start). */
 export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
+  // First: servers built after this carry the request spans (nothing is loaded when no endpoint is set).
+  const tracing = startTracing('volunteering', env);
   const log = createLogger('volunteering', env.LOG_LEVEL);
   const dataSource = createVolunteeringDataSource(env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
   await dataSource.initialize();
@@ -38,6 +40,7 @@ export async function main(env = loadEnvOrExit(volunteeringEnvSchema)) {
       await app.close();
       await dataSource.destroy();
       await readDataSource?.destroy();
+      await tracing.shutdown(); // last: flushes the spans of the shutdown itself
     },
   };
 }

@@ -26,7 +26,9 @@ export const VOTE_TALLY_KINDS: readonly IssueEventKind[] = ['SUPPORT_CHANGED', '
 // JSON has no Date: accept an ISO string (from the wire) or a Date (in-process) and rebuild it.
 const date = z.union([z.date(), z.string().datetime({ offset: true })]).transform((v) => (v instanceof Date ? v : new Date(v)));
 const id = z.string().min(1);
-const base = { cursor: z.string().min(1), seq: z.number().int().positive(), at: date };
+// traceparent: the W3C trace context of the relay's publish span (tracing on only), so the
+// gateway's hydration and delivery join the trace of the mutation that wrote the event.
+const base = { cursor: z.string().min(1), seq: z.number().int().positive(), at: date, traceparent: z.string().max(128).optional() };
 
 const issueEvent = z.object({
   ...base,
