@@ -22,13 +22,32 @@ export interface SubgraphAppOptions<C extends SubgraphContext> {
   gatewaySecret: string;
   production: boolean;
   log: Logger;
-  /** Adds the per-request parts (one DataLoader set per request). */
+  /**
+   * Adds the per-request parts (one DataLoader set per request). Assign them onto `base`
+   * (Object.assign) rather than spreading it: its `log` is a getter, built on first use.
+   */
   extendContext: (base: SubgraphContext) => C;
   /** `/ready` answers 200 only while this resolves true (e.g. the database answers). */
   isReady: () => Promise<boolean>;
   routes?: Record<string, Route>;
   /** Prometheus metrics served on GET /metrics. Default: a registry of its own, no token. */
   metrics?: ServiceMetrics;
+}
+
+/**
+ * The per-request base context. The request's child logger is built only when something logs:
+ * most calls never do, and a pino child (bindings serialised to JSON) was paid on every call.
+ */
+class RequestContext implements SubgraphContext {
+  #log: Logger | undefined;
+  constructor(
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    private readonly root: Logger,
+  ) {}
+  get log(): Logger {
+    return (this.#log ??= this.root.child({ requestId: this.requestId }));
+  }
 }
 
 export interface App {
@@ -88,7 +107,7 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     log: o.log,
     context: async (req, requestId) => {
       const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
-      return o.extendContext({ viewer, requestId, log: o.log.child({ requestId }) });
+      return o.extendContext(new RequestContext(viewer, requestId, o.log));
     },
     routes,
   });

@@ -37,14 +37,13 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
     log,
     metrics: deps.metrics,
     extendContext: (base) => {
-      const ctx: IssuesContext = {
-        ...base,
+      const ctx: IssuesContext = Object.assign(base, {
         services,
         loaders: createLoaders(deps.dataSource, services, base.viewer),
         resetLoaders() {
           ctx.loaders = createLoaders(deps.dataSource, services, base.viewer);
         },
-      };
+      });
       return ctx;
     },
     // Proxied by the gateway; checks the signed identity itself (routes have no GraphQL context).
