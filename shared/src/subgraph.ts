@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { formatClientError } from './errors';
@@ -75,6 +75,22 @@ export function errorLoggingPlugin(log: Logger): ApolloServerPlugin<{ requestId?
   };
 }
 
+/**
+ * What Apollo's default cache-control plugin answers for a schema without cache hints (ours has
+ * none): `cache-control: no-store` on every GraphQL response. That plugin also hooked every field
+ * resolution of every call (a policy object per field) to arrive at it; this sets the same header
+ * without touching execution.
+ */
+export const noStorePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAppOptions<C>): Promise<App> {
   const metrics = o.metrics ?? createServiceMetrics({ service: o.name });
   const apollo = new ApolloServer<C>({
@@ -87,6 +103,8 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin as ApolloServerPlugin<C>,
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,
       graphqlMetricsPlugin(metrics) as ApolloServerPlugin<C>,
     ],
