@@ -224,7 +224,7 @@ async function main() {
             headers: { 'content-type': 'application/json', ...shared.signIdentity(c.viewer, SECRETS.GATEWAY_SECRET) },
             body: c.body,
           });
-          answers[k] = `${res.status} ${await res.text()}`;
+          answers[k] = `${res.status} ${res.headers.get('cache-control')} ${await res.text()}`;
         }
       }),
     );
