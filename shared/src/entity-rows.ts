@@ -38,10 +38,17 @@ export function rowsByKeys<T extends ObjectLiteral>(ds: DataSource, entity: Enti
   return read as (keys: string[]) => Promise<T[]>;
 }
 
+/** Whether rowsByKeys can read `entity` by `key`: a flat class entity (no relations, embeddeds or @AfterLoad), a uuid key. */
+export function readsByKeys(ds: DataSource, entity: EntityTarget<ObjectLiteral>, key = 'id'): boolean {
+  const meta = ds.getMetadata(entity);
+  const flat = !meta.relations.length && !meta.embeddeds.length && !meta.afterLoadListeners.length && typeof meta.target === 'function';
+  return flat && meta.columns.some((c) => c.propertyName === key && c.isSelect && !c.isVirtual && c.type === 'uuid');
+}
+
 function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, order: [string, 'ASC' | 'DESC'][]) {
   const meta = ds.getMetadata(entity);
-  if (meta.relations.length || meta.embeddeds.length || meta.afterLoadListeners.length || typeof meta.target !== 'function') {
-    throw new Error(`rowsByKeys reads flat entities only; ${meta.name} has relations, embeddeds, @AfterLoad or no class`);
+  if (!readsByKeys(ds, entity, key)) {
+    throw new Error(`rowsByKeys reads flat entities only, by a uuid column; ${meta.name}.${key} is not one (relations, embeddeds, @AfterLoad, no class, or not a uuid)`);
   }
   const columns = meta.columns.filter((c) => c.isSelect && !c.isVirtual);
   const col = (property: string): ColumnMetadata => {

@@ -41,4 +41,14 @@ describe('rowsByKeys', () => {
     expect(await rowsByKeys(h.dataSource, Community)(['00000000-0000-0000-0000-000000000000'])).toEqual([]);
     expect(h.counter.count).toBe(1);
   });
+
+  it('reads the rows of per-parent pages (partitionedKeysetPage) by key too', async () => {
+    const ids: string[] = (await h.dataSource.query(`SELECT id FROM sessions.community ORDER BY name LIMIT 3`)).map((r: { id: string }) => r.id);
+    const reps = ids.map((id) => ({ __typename: 'Community', id }));
+    h.counter.reset();
+    const res = await h.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Community { sessions(first: 2) { totalCount edges { node { id title } } } } } }`, { r: reps });
+    expect(res.errors).toBeUndefined();
+    expect(res.data._entities.every((c: { sessions: { edges: unknown[] } }) => c.sessions.edges.length === 2)).toBe(true);
+    expect(h.counter.recent.filter((q) => /FROM "sessions"\."session" WHERE "id" = ANY\(\$1::uuid\[\]\)/.test(q))).toHaveLength(1);
+  });
 });
