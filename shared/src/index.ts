@@ -6,6 +6,7 @@ export * from './scalars';
 export * from './federation';
 export * from './pagination';
 export * from './db';
+export * from './entity-rows';
 export * from './validate';
 export * from './text';
 export * from './logger';

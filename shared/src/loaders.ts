@@ -56,3 +56,42 @@ export function batchByArgs<A, R>(
     { cacheKeyFn: (k) => `${k.parentId}|${JSON.stringify(k.args)}` },
   );
 }
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/**
+ * A request's loader set from groups of loaders (each `xxxLoaders(...)` function), every group built
+ * on the first use of one of its members: most calls touch one or two groups, and building every
+ * DataLoader of every group was paid on every call. Member names are learnt from the first set
+ * built (which is used as it is); the accessors live on one prototype, so a set costs one object.
+ */
+// Groups differ in arity (any[]); each service's createLoaders fixes the arguments.
+export function lazyLoaderSet<G extends readonly ((...args: any[]) => object)[]>(...groups: G): (...args: Parameters<G[number]>) => UnionToIntersection<ReturnType<G[number]>> {
+  type A = Parameters<G[number]>;
+  type State = { args: A; built: (object | undefined)[] };
+  let proto: object | undefined;
+  const make = (args: A, built: (object | undefined)[]) => {
+    const set = Object.create(proto!) as State;
+    set.args = args;
+    set.built = built;
+    return set as unknown as UnionToIntersection<ReturnType<G[number]>>;
+  };
+  return (...args: A) => {
+    if (proto) return make(args, new Array(groups.length));
+    const built = groups.map((g) => g(...args));
+    const accessors: PropertyDescriptorMap = {};
+    built.forEach((group, i) => {
+      for (const key of Object.keys(group)) {
+        if (key in accessors) throw new Error(`lazyLoaderSet: two groups define the loader "${key}"`);
+        accessors[key] = {
+          enumerable: true,
+          get(this: State) {
+            return ((this.built[i] ??= groups[i]!(...this.args)) as Record<string, unknown>)[key];
+          },
+        };
+      }
+    });
+    proto = Object.defineProperties({}, accessors);
+    return make(args, built);
+  };
+}

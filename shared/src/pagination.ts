@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, Directive, type ClassType } from 'type-graphql';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { readsByKeys, rowsByKeys } from './entity-rows';
 import { BadUserInputError } from './errors';
 import { isStorableText } from './text';
 
@@ -213,9 +214,7 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
   const [sql, params] = ranked.getQueryAndParameters();
   const ids: string[] = first === 0 ? [] : (await qb.connection.query(`SELECT id FROM (${sql}) ranked WHERE rn <= ${first + 1}`, params)).map((r: { id: string }) => r.id);
 
-  const rows = ids.length
-    ? await qb.clone().orderBy().andWhere(`${alias}.id IN (:...__ids)`, { __ids: ids }).getMany()
-    : [];
+  const rows = ids.length ? await rowsWithIds(qb, ids) : [];
   const sorted = rows.sort((a, b) => compareKeys(keyset.valuesOf(a), keyset.valuesOf(b)) * (keyset.direction === 'DESC' ? -1 : 1));
   const byParent = new Map<string, T[]>();
   for (const r of sorted) {
@@ -228,6 +227,19 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
   return new Map(
     parentIds.map((p) => [p, toPage(byParent.get(p) ?? [], first, (r) => encodeCursor(keyset.valuesOf(r)), totals.get(p) ?? 0)]),
   );
+}
+
+/**
+ * The rows behind ids that `qb`'s own filters just chose: read by key alone through rowsByKeys
+ * (a prepared statement, no query builder or entity transformer) when `qb` selects exactly its
+ * flat entity with no join; otherwise through `qb` itself.
+ */
+function rowsWithIds<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, ids: string[]): Promise<T[]> {
+  const em = qb.expressionMap;
+  const target = em.mainAlias?.hasMetadata ? em.mainAlias.metadata.target : null;
+  const plain = target && em.selects.length === 1 && em.selects[0]!.selection === qb.alias && !em.joinAttributes.length && readsByKeys(qb.connection, target);
+  if (plain) return rowsByKeys(qb.connection, target as EntityTarget<T>)(ids);
+  return qb.clone().orderBy().andWhere(`${qb.alias}.id IN (:...__ids)`, { __ids: ids }).getMany();
 }
 
 function compareKeys(a: CursorValue[], b: CursorValue[]): number {

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { formatClientError } from './errors';
@@ -23,13 +23,32 @@ export interface SubgraphAppOptions<C extends SubgraphContext> {
   gatewaySecret: string;
   production: boolean;
   log: Logger;
-  /** Adds the per-request parts (one DataLoader set per request). */
+  /**
+   * Adds the per-request parts (one DataLoader set per request). Assign them onto `base`
+   * (Object.assign) rather than spreading it: its `log` is a getter, built on first use.
+   */
   extendContext: (base: SubgraphContext) => C;
   /** `/ready` answers 200 only while this resolves true (e.g. the database answers). */
   isReady: () => Promise<boolean>;
   routes?: Record<string, Route>;
   /** Prometheus metrics served on GET /metrics. Default: a registry of its own, no token. */
   metrics?: ServiceMetrics;
+}
+
+/**
+ * The per-request base context. The request's child logger is built only when something logs:
+ * most calls never do, and a pino child (bindings serialised to JSON) was paid on every call.
+ */
+class RequestContext implements SubgraphContext {
+  #log: Logger | undefined;
+  constructor(
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    private readonly root: Logger,
+  ) {}
+  get log(): Logger {
+    return (this.#log ??= this.root.child({ requestId: this.requestId }));
+  }
 }
 
 export interface App {
@@ -57,6 +76,22 @@ export function errorLoggingPlugin(log: Logger): ApolloServerPlugin<{ requestId?
   };
 }
 
+/**
+ * What Apollo's default cache-control plugin answers for a schema without cache hints (ours has
+ * none): `cache-control: no-store` on every GraphQL response. That plugin also hooked every field
+ * resolution of every call (a policy object per field) to arrive at it; this sets the same header
+ * without touching execution.
+ */
+export const noStorePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAppOptions<C>): Promise<App> {
   const metrics = o.metrics ?? createServiceMetrics({ service: o.name });
   const apollo = new ApolloServer<C>({
@@ -73,6 +108,8 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     allowBatchedHttpRequests: true,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin as ApolloServerPlugin<C>,
       errorLoggingPlugin(o.log) as ApolloServerPlugin<C>,
       graphqlMetricsPlugin(metrics) as ApolloServerPlugin<C>,
       graphqlTracingPlugin() as ApolloServerPlugin<C>,
@@ -94,7 +131,7 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     log: o.log,
     context: async (req, requestId) => {
       const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
-      return o.extendContext({ viewer, requestId, log: o.log.child({ requestId }) });
+      return o.extendContext(new RequestContext(viewer, requestId, o.log));
     },
     routes,
   });

@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@plaza/shared';
+import { lazyLoaderSet, type SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { SessionsDirectory } from './directory/sessions.directory';
 import { IssueEventService } from './events/issue-event.service';
@@ -32,8 +32,13 @@ export type IssuesServices = ReturnType<typeof createServices>;
 
 /** One DataLoader set per request (they hold the viewer), so batching never leaks data across viewers. */
 export function createLoaders(ds: DataSource, services: IssuesServices, viewer: SubgraphContext['viewer']) {
-  return { ...issueLoaders(ds, services, viewer), ...overviewLoaders(services.overview) };
+  return loaderSet(ds, services, viewer);
 }
+
+const loaderSet = lazyLoaderSet(
+  (ds: DataSource, services: IssuesServices, viewer: SubgraphContext['viewer']) => issueLoaders(ds, services, viewer),
+  (_ds: DataSource, services: IssuesServices) => overviewLoaders(services.overview),
+);
 
 export type IssuesLoaders = ReturnType<typeof createLoaders>;
 

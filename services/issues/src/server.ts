@@ -37,8 +37,7 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
     log,
     metrics: deps.metrics,
     extendContext: (base) => {
-      const ctx: IssuesContext = {
-        ...base,
+      const ctx: IssuesContext = Object.assign(base, {
         services,
         loaders: createLoaders(deps.dataSource, services, base.viewer),
         // Through `this`, not the closure: Apollo Server shallow-clones the context for every
@@ -46,7 +45,7 @@ export async function createServer(deps: IssuesDeps): Promise<App> {
         resetLoaders(this: IssuesContext) {
           this.loaders = createLoaders(deps.dataSource, services, base.viewer);
         },
-      };
+      });
       return ctx;
     },
     // Proxied by the gateway; checks the signed identity itself (routes have no GraphQL context).

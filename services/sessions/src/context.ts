@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@plaza/shared';
+import { lazyLoaderSet, type SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { communityLoaders } from './community/community.loaders';
 import { CommunityService } from './community/community.service';
@@ -25,15 +25,17 @@ export function createServices(ds: DataSource, read: DataSource = ds) {
   };
 }
 
-/** One DataLoader set per request, so batching never leaks data across viewers. */
+const loaderSet = lazyLoaderSet(
+  (ds: DataSource) => communityLoaders(ds),
+  (ds: DataSource) => visitLoaders(ds),
+  (ds: DataSource) => topicLoaders(ds),
+  (ds: DataSource) => sessionLoaders(ds),
+  (_ds: DataSource, read: DataSource) => overviewLoaders(read),
+);
+
+/** One DataLoader set per request, so batching never leaks data across viewers; each group built on first use. */
 export function createLoaders(ds: DataSource, read: DataSource = ds) {
-  return {
-    ...communityLoaders(ds),
-    ...visitLoaders(ds),
-    ...topicLoaders(ds),
-    ...sessionLoaders(ds),
-    ...overviewLoaders(read),
-  };
+  return loaderSet(ds, read);
 }
 
 export type SessionsServices = ReturnType<typeof createServices>;

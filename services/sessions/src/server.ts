@@ -33,7 +33,7 @@ export async function createServer(deps: SessionsDeps): Promise<App> {
       '/export/sessions.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: sessionsExport(read, services.session) }),
       '/metrics/replica': replicaLagRoute(read),
     },
-    extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource, read) }),
+    extendContext: (base) => Object.assign(base, { services, loaders: createLoaders(deps.dataSource, read) }),
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

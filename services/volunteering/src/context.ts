@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@plaza/shared';
+import { lazyLoaderSet, type SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { activityLoaders } from './activity/activity.loaders';
 import { ActivityService } from './activity/activity.service';
@@ -19,14 +19,16 @@ export function createServices(ds: DataSource, directory: ForeignDirectory) {
   };
 }
 
-/** One DataLoader set per request, so batching never leaks data across viewers. */
+const loaderSet = lazyLoaderSet(
+  (ds: DataSource) => teamLoaders(ds),
+  (ds: DataSource) => activityLoaders(ds),
+  (ds: DataSource) => cadreLoaders(ds),
+  (_ds: DataSource, read: DataSource) => overviewLoaders(read), // the replica when there is one
+);
+
+/** One DataLoader set per request, so batching never leaks data across viewers; each group built on first use. */
 export function createLoaders(ds: DataSource, read: DataSource = ds) {
-  return {
-    ...teamLoaders(ds),
-    ...activityLoaders(ds),
-    ...cadreLoaders(ds),
-    ...overviewLoaders(read), // the replica when there is one
-  };
+  return loaderSet(ds, read);
 }
 
 export type VolunteeringServices = ReturnType<typeof createServices>;

@@ -46,7 +46,7 @@ export async function createServer(deps: VolunteeringDeps): Promise<App> {
       '/export/activities.csv': csvExportRoute({ gatewaySecret: deps.gatewaySecret, log, export: activitiesExport(read, services.activity) }),
       '/metrics/replica': replicaLagRoute(read),
     },
-    extendContext: (base) => ({ ...base, services, loaders: createLoaders(deps.dataSource, read) }),
+    extendContext: (base) => Object.assign(base, { services, loaders: createLoaders(deps.dataSource, read) }),
     isReady: async () => {
       await deps.dataSource.query('SELECT 1');
       return true;

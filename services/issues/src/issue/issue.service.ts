@@ -7,11 +7,12 @@ import {
   partitionedKeysetPage,
   requireResidentOrStaffOf,
   requireSignedIn,
+  rowsByKeys,
   shanghaiDay,
   type Page,
   type Viewer,
 } from '@plaza/shared';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { SessionsDirectory } from '../directory/sessions.directory';
 import { appendEvents } from '../events/event-log';
 import { autoFollow } from '../follow/follow.store';
@@ -44,7 +45,7 @@ export class IssueService {
   }
 
   byIds(ids: string[]): Promise<Issue[]> {
-    return this.ds.getRepository(Issue).findBy({ id: In(ids) });
+    return rowsByKeys(this.ds, Issue)(ids);
   }
 
   list(filter: IssueFilter | null | undefined, args: PageArgs): Promise<IssuePage> {

@@ -1,5 +1,5 @@
-import { batchByArgs, byIdLoader, emptyPage, groupLoader, partitionedKeysetPage, type Keyset } from '@plaza/shared';
-import { In, type DataSource } from 'typeorm';
+import { batchByArgs, byIdLoader, emptyPage, groupLoader, partitionedKeysetPage, rowsByKeys, type Keyset } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
 import { Session } from './session.entity';
 import { SessionStatus } from './session.enums';
 
@@ -27,9 +27,9 @@ export function takingSession(sessions: Session[]): Session | null {
 
 export function sessionLoaders(ds: DataSource) {
   return {
-    session: byIdLoader((ids) => ds.getRepository(Session).findBy({ id: In(ids) })),
+    session: byIdLoader(rowsByKeys(ds, Session)),
     sessionsByTheme: groupLoader(
-      (themeIds) => ds.getRepository(Session).find({ where: { themeId: In(themeIds) }, order: { scheduledAt: 'DESC', id: 'DESC' } }),
+      rowsByKeys(ds, Session, { key: 'themeId', order: [['scheduledAt', 'DESC'], ['id', 'DESC']] }),
       (s) => s.themeId!,
     ),
     sessionsByCommunity: batchByArgs((communityIds: string[], args: SessionPageArgs) => {

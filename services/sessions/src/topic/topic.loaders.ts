@@ -1,5 +1,5 @@
-import { batchByArgs, byIdLoader, emptyPage, partitionedKeysetPage, type Keyset } from '@plaza/shared';
-import { In, type DataSource } from 'typeorm';
+import { batchByArgs, byIdLoader, emptyPage, partitionedKeysetPage, rowsByKeys, type Keyset } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
 import { TopicProposal } from './topic.entity';
 import type { TopicStatus } from './topic.enums';
 
@@ -19,7 +19,7 @@ export interface TopicPageArgs {
 
 export function topicLoaders(ds: DataSource) {
   return {
-    topic: byIdLoader((ids) => ds.getRepository(TopicProposal).findBy({ id: In(ids) })),
+    topic: byIdLoader(rowsByKeys(ds, TopicProposal)),
     topicsByCommunity: batchByArgs((communityIds: string[], args: TopicPageArgs) => {
       const qb = ds.getRepository(TopicProposal).createQueryBuilder('t');
       if (args.status) qb.where('t.status = :status', { status: args.status });

@@ -1,14 +1,14 @@
-import { batchByArgs, byIdLoader, emptyPage, groupLoader, partitionedKeysetPage } from '@plaza/shared';
-import { In, type DataSource } from 'typeorm';
+import { batchByArgs, byIdLoader, emptyPage, groupLoader, partitionedKeysetPage, rowsByKeys } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
 import type { PageArgs } from '../team/team.loaders';
 import { Activity } from './activity.entity';
 import { activityKeyset } from './activity.service';
 
 export function activityLoaders(ds: DataSource) {
   return {
-    activity: byIdLoader((ids) => ds.getRepository(Activity).findBy({ id: In(ids) })),
+    activity: byIdLoader(rowsByKeys(ds, Activity)),
     activitiesBySession: groupLoader(
-      (ids) => ds.getRepository(Activity).find({ where: { sessionId: In(ids) }, order: { heldAt: 'DESC', id: 'DESC' } }),
+      rowsByKeys(ds, Activity, { key: 'sessionId', order: [['heldAt', 'DESC'], ['id', 'DESC']] }),
       (a) => a.sessionId!,
     ),
     activitiesByTeam: batchByArgs(

@@ -1,5 +1,5 @@
-import { batchByArgs, byIdLoader, emptyPage, groupLoader, partitionedKeysetPage } from '@plaza/shared';
-import { In, type DataSource } from 'typeorm';
+import { batchByArgs, byIdLoader, emptyPage, groupLoader, partitionedKeysetPage, rowsByKeys } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
 import { memberKeyset } from './team.service';
 import { TeamAssignment } from './team-assignment.entity';
 import { VolunteerTeam } from './team.entity';
@@ -12,14 +12,14 @@ export interface PageArgs {
 
 export function teamLoaders(ds: DataSource) {
   return {
-    team: byIdLoader((ids) => ds.getRepository(VolunteerTeam).findBy({ id: In(ids) })),
+    team: byIdLoader(rowsByKeys(ds, VolunteerTeam)),
     teamsByCommunity: groupLoader(
-      (ids) => ds.getRepository(VolunteerTeam).find({ where: { communityId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }),
+      rowsByKeys(ds, VolunteerTeam, { key: 'communityId', order: [['createdAt', 'ASC'], ['id', 'ASC']] }),
       (t) => t.communityId,
     ),
     /** Team ids per issue; the teams themselves come through `team`, so two statements per batch. */
     assignmentsByIssue: groupLoader(
-      (ids) => ds.getRepository(TeamAssignment).find({ where: { issueId: In(ids) }, order: { assignedAt: 'ASC', teamId: 'ASC' } }),
+      rowsByKeys(ds, TeamAssignment, { key: 'issueId', order: [['assignedAt', 'ASC'], ['teamId', 'ASC']] }),
       (a) => a.issueId,
     ),
     memberCount: byIdLoader(

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+/**
+ * Column types whose value from pg is already what typeorm's hydration would make of it; every
+ * other type (dates, enums, simple-json, …) and every transformer goes through typeorm's own
+ * `prepareHydratedValue`, so a row read here equals one read by `find`.
+ */
+const AS_PG_GIVES = new Set<unknown>(['uuid', 'text', 'varchar', 'character varying', 'int', 'integer', 'int4', 'boolean', 'timestamptz', 'timestamp with time zone']);
+
+type Pool = { query(q: { name: string; text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }> };
+
+export interface RowsByKeysOptions<T> {
+  /** The uuid property the keys are matched against. Default `id`. */
+  key?: keyof T & string;
+  /** Row order (what `find({ order })` would give), by property. Default none. */
+  order?: [keyof T & string, 'ASC' | 'DESC'][];
+}
+
+const readers = new WeakMap<DataSource, Map<string, (keys: string[]) => Promise<unknown[]>>>();
+
+/**
+ * The rows of `entity` whose `key` is one of `keys`, as entity instances equal to what
+ * `repository.find({ where: { key: In(keys) }, order })` returns, for the hot loaders behind
+ * `_entities` and by-parent lists: the SQL is built once from the entity's metadata and sent as a
+ * named statement (parsed and planned once per connection), rows come back as arrays, and no query
+ * builder or entity transformer runs per call — those cost several times the statement itself.
+ * Statements are still counted and slow or failed ones logged through the data source's logger.
+ */
+export function rowsByKeys<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, o: RowsByKeysOptions<T> = {}): (keys: string[]) => Promise<T[]> {
+  const key = o.key ?? 'id';
+  const cacheKey = `${ds.getMetadata(entity).name}|${key}|${JSON.stringify(o.order ?? [])}`;
+  let perDs = readers.get(ds);
+  if (!perDs) readers.set(ds, (perDs = new Map()));
+  let read = perDs.get(cacheKey);
+  if (!read) perDs.set(cacheKey, (read = buildReader(ds, entity, key, o.order ?? [])));
+  return read as (keys: string[]) => Promise<T[]>;
+}
+
+/** Whether rowsByKeys can read `entity` by `key`: a flat class entity (no relations, embeddeds or @AfterLoad), a uuid key. */
+export function readsByKeys(ds: DataSource, entity: EntityTarget<ObjectLiteral>, key = 'id'): boolean {
+  const meta = ds.getMetadata(entity);
+  const flat = !meta.relations.length && !meta.embeddeds.length && !meta.afterLoadListeners.length && typeof meta.target === 'function';
+  return flat && meta.columns.some((c) => c.propertyName === key && c.isSelect && !c.isVirtual && c.type === 'uuid');
+}
+
+function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, order: [string, 'ASC' | 'DESC'][]) {
+  const meta = ds.getMetadata(entity);
+  if (!readsByKeys(ds, entity, key)) {
+    throw new Error(`rowsByKeys reads flat entities only, by a uuid column; ${meta.name}.${key} is not one (relations, embeddeds, @AfterLoad, no class, or not a uuid)`);
+  }
+  const columns = meta.columns.filter((c) => c.isSelect && !c.isVirtual);
+  const col = (property: string): ColumnMetadata => {
+    const c = columns.find((x) => x.propertyName === property);
+    if (!c) throw new Error(`rowsByKeys: ${meta.name} has no selectable column for property "${property}"`);
+    return c;
+  };
+  const keyColumn = col(key);
+  if (keyColumn.type !== 'uuid') throw new Error(`rowsByKeys: ${meta.name}.${key} is ${String(keyColumn.type)}, expected a uuid column`);
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const table = `${meta.schema ? `${q(meta.schema)}.` : ''}${q(meta.tableName)}`;
+  const orderSql = order.length ? ` ORDER BY ${order.map(([p, d]) => `${q(col(p).databaseName)} ${d}`).join(', ')}` : '';
+  const text = `SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${table} WHERE ${q(keyColumn.databaseName)} = ANY($1::uuid[])${orderSql}`;
+  const name = `plaza_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  const props = columns.map((c) => c.propertyPath);
+  const exact = columns.map((c) => !c.transformer && AS_PG_GIVES.has(c.type));
+  const proto = (meta.target as { prototype: object }).prototype;
+  const driver = ds.driver;
+  const hydrate = (r: unknown[]): T => {
+    // As typeorm's find does (fromDeserializer): the class's prototype, no constructor run.
+    const e = Object.create(proto) as Record<string, unknown>;
+    for (let i = 0; i < props.length; i++) e[props[i]!] = exact[i] ? r[i] : driver.prepareHydratedValue(r[i], columns[i]!);
+    return e as T;
+  };
+  return async (keys: string[]): Promise<T[]> => {
+    const values = [keys];
+    const logger = ds.logger;
+    logger.logQuery(text, values);
+    const started = Date.now();
+    let rows: unknown[][];
+    try {
+      rows = (await ((driver as unknown as { master: Pool }).master.query({ name, text, values, rowMode: 'array' }))).rows;
+    } catch (err) {
+      logger.logQueryError(err as Error, text, values);
+      throw new QueryFailedError(text, values, err as Error);
+    }
+    const ms = Date.now() - started;
+    const slow = ds.options.maxQueryExecutionTime;
+    if (slow && ms > slow) logger.logQuerySlow(ms, text, values);
+    return rows.map(hydrate);
+  };
+}
