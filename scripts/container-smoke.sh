@@ -55,8 +55,12 @@ probe=$("${B[@]}" from scratch 2>"$STATE/probe.err") || skip "buildah cannot cre
 "${B[@]}" rm "$probe" >/dev/null
 # A run cut short (timeout, kill) can leave working containers and the smoke images behind, GBs
 # each under vfs: this store is ours alone (the lock), so whatever is in it now is left over.
-"${B[@]}" rm --all >/dev/null 2>&1 || true
-for s in build "${SERVICES[@]}"; do "${B[@]}" rmi "localhost/plaza-$s:smoke" >/dev/null 2>&1 || true; done
+leftover=$("${B[@]}" containers -q | wc -l)
+if (( leftover )) || "${B[@]}" images --format '{{.Tag}}' | grep -x smoke >/dev/null; then
+  log "removing what an interrupted run left ($leftover working containers, smoke images)"
+  "${B[@]}" rm --all >/dev/null 2>&1 || true
+  for s in build "${SERVICES[@]}"; do "${B[@]}" rmi "localhost/plaza-$s:smoke" >/dev/null 2>&1 || true; done
+fi
 
 work=$(mktemp -d)
 pids=()
@@ -200,7 +204,8 @@ made=$(gql "$admin" '{"query":"mutation { createCommunity(input: { name: \"容�
 id=$(node -e 'const r=JSON.parse(process.argv[1]); if (r.errors) { console.error(JSON.stringify(r.errors)); process.exit(1) } console.log(r.data.createCommunity.id)' "$made")
 answer=$(gql "$admin" "{\"query\":\"query Smoke(\$id: ID!) { community(id: \$id) { name issues { totalCount } volunteerTeams { name } } }\",\"variables\":{\"id\":\"$id\"}}")
 node -e 'const r=JSON.parse(process.argv[1]); const c=r.data && r.data.community; if (r.errors || !c || c.name !== "容器社区" || c.issues.totalCount !== 0 || c.volunteerTeams.length !== 0) { console.error("unexpected answer: "+process.argv[1]); process.exit(1) }' "$answer"
-curl -sf "http://127.0.0.1:${PORT[gateway]}/metrics" | grep -q 'plaza_graphql_requests_total{operation="Smoke",type="query",status="200",code="none"'
+curl -sf "http://127.0.0.1:${PORT[gateway]}/metrics" | grep -F 'plaza_graphql_requests_total{operation="Smoke",type="query",status="200",code="none"' >/dev/null \
+  || fail "the Smoke query is not counted on the gateway's /metrics"
 log "smoke query through the gateway answered: $answer"
 "${B[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep ':smoke' | sed 's/^/  image /'
 log "PASS"
