@@ -19,8 +19,19 @@ ROOT=$PWD
 
 if [[ -z "${PLAZA_SMOKE_INNER:-}" ]]; then
   rc=0
-  timeout --kill-after=20 "${SMOKE_TIMEOUT:-900}" env PLAZA_SMOKE_INNER=1 "$0" "$@" || rc=$?
-  if (( rc == 124 || rc == 137 )); then echo "FAIL: container smoke: not done within ${SMOKE_TIMEOUT:-900} s" >&2; fi
+  # The run marks here that every check passed: the bound may then fall on its clean-up alone
+  # (vfs deletes GBs slowly on a busy disk), which is no failure — the next run removes the rest.
+  passed=$(mktemp)
+  timeout --kill-after=20 "${SMOKE_TIMEOUT:-900}" env PLAZA_SMOKE_INNER=1 PLAZA_SMOKE_PASSED="$passed" "$0" "$@" || rc=$?
+  if (( rc == 124 || rc == 137 )); then
+    if [[ -s $passed ]]; then
+      echo "container smoke: PASS; its clean-up was cut short at ${SMOKE_TIMEOUT:-900} s (the next run removes what is left)"
+      rc=0
+    else
+      echo "FAIL: container smoke: not done within ${SMOKE_TIMEOUT:-900} s" >&2
+    fi
+  fi
+  rm -f "$passed"
   exit "$rc"
 fi
 
@@ -73,18 +84,21 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
   done
+  # The quick parts first: the bound may cut the slow image removal short, never these.
+  [[ -n "$db" ]] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
   # The images are rebuilt every run (no layer cache, see above): drop them, and every working
   # container of this store (it is ours alone, and the lock keeps runs apart) — an interrupted
   # build leaves some, holding GBs under vfs — so the store keeps only the base.
   if [[ -n "${built:-}" ]]; then
+    log "clean-up: removing the smoke images and containers"
     "${B[@]}" rm --all >/dev/null 2>&1 || true
     for s in build "${SERVICES[@]}"; do "${B[@]}" rmi "localhost/plaza-$s:smoke" >/dev/null 2>&1 || true; done
     "${B[@]}" rmi --prune >/dev/null 2>&1 || true
+    log "clean-up done"
   else
     for c in "${containers[@]}"; do "${B[@]}" rm "$c" >/dev/null 2>&1 || true; done
   fi
-  [[ -n "$db" ]] && psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
   exit $rc
 }
 trap cleanup EXIT
@@ -209,3 +223,4 @@ curl -sf "http://127.0.0.1:${PORT[gateway]}/metrics" | grep -F 'plaza_graphql_re
 log "smoke query through the gateway answered: $answer"
 "${B[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep ':smoke' | sed 's/^/  image /'
 log "PASS"
+if [[ -n "${PLAZA_SMOKE_PASSED:-}" ]]; then echo pass >"$PLAZA_SMOKE_PASSED"; fi
