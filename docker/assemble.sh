@@ -10,7 +10,9 @@ for service in gateway sessions issues volunteering; do
   if [ "$service" = gateway ]; then dir=gateway; else dir=services/$service; fi
   dest=$out/$service/app
   mkdir -p "$dest/shared" "$dest/$dir"
-  cp -a "$src/node_modules" "$dest/node_modules"
+  # Hard links: four trees for the price of one in the build stage's layer (every layer is a full
+  # copy under buildah's vfs storage); each runtime image's COPY takes real files out of it.
+  cp -al "$src/node_modules" "$dest/node_modules"
   # Only shared and this package stay linked; the other workspaces are not in this image.
   for link in "$dest"/node_modules/@plaza/*; do
     case "$(basename "$link")" in shared|"$service") ;; *) rm -f "$link" ;; esac
@@ -18,7 +20,7 @@ for service in gateway sessions issues volunteering; do
   for pkg in shared "$dir"; do
     cp -a "$src/$pkg/package.json" "$src/$pkg/dist" "$dest/$pkg/"
     # A workspace's own node_modules holds the versions that differ from the root's.
-    if [ -d "$src/$pkg/node_modules" ]; then cp -a "$src/$pkg/node_modules" "$dest/$pkg/"; fi
+    if [ -d "$src/$pkg/node_modules" ]; then cp -al "$src/$pkg/node_modules" "$dest/$pkg/"; fi
   done
   if [ "$service" = gateway ]; then cp -a "$src/gateway/supergraph.graphql" "$dest/gateway/"; fi
   ln -s "$dir/dist/index.js" "$dest/main.js"

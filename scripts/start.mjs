@@ -373,7 +373,7 @@ try {
     ...(tonight
       ? [
           `  plaza screen      ${origin}/screen?community=${tonight.community.id}  (${tonight.community.subdistrict} · ${tonight.community.name}, LIVE tonight)`,
-          `  staff token       TOKEN=$(npm run token -- --sub staff-1 --roles STAFF --communities ${tonight.community.id})`,
+          `  staff token       TOKEN=$(npm run -s token -- --sub staff-1 --roles STAFF --communities ${tonight.community.id})`,
           `                    e.g. open or close tonight's plan vote: openPlanVote(planId: "${tonight.plan.id}", closesAt: …) / closePlanVote(planId: …)`,
         ]
       : [`  plaza screen      ${origin}/screen?community=<communityId>`]),

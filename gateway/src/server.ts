@@ -228,7 +228,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
-  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0, followEvents: 0 };
+  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, overflows: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0, followEvents: 0 };
   const handle = createRequestHandler<GatewayContext>({
     apollo,
     log,

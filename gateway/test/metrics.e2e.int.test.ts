@@ -114,6 +114,7 @@ describe('GET /metrics on every process, run as operators run them (one process 
     expect(sampleValue(s, 'plaza_subscription_events_received_total')).toBeGreaterThanOrEqual(2);
     expect(sampleValue(s, 'plaza_subscription_deliveries_total')).toBeGreaterThanOrEqual(2);
     expect(sampleValue(s, 'plaza_subscription_hydrations_total')).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(s, 'plaza_subscription_overflows_total')).toBe(0); // one reader that keeps up: never cut off
     expect(sampleValue(s, 'plaza_subscription_delivery_latency_samples')).toBeGreaterThanOrEqual(2);
     expect(sampleValue(s, 'plaza_subscription_delivery_latency_ms', { quantile: '0.99' })).toBeGreaterThanOrEqual(0);
     // Node: event-loop delay and the rest of prom-client's default metrics; Redis connections.

@@ -3,6 +3,7 @@ import { DEFAULT_REDIS_URL, eventCursor, eventSeq } from '@plaza/shared';
 import { ok } from '@plaza/shared/testing';
 import { OVERFLOW_CODE } from '../src/subscriptions';
 import { client, collect, settle, sockets, tcpProxy, until, type Collected } from '../src/subscriptions/__tests__/stand-in';
+import { parseMetrics, sampleValue } from './metrics-text';
 import { startStack, type Stack } from './stack';
 
 /**
@@ -183,7 +184,10 @@ describe.each(['redis', 'memory'] as const)('live updates through the real stack
     }
   });
 
-  it('a subscriber that never reads is cut off with SUBSCRIPTION_OVERFLOW; the others are unaffected', async () => {
+  it('a subscriber that never reads is cut off with SUBSCRIPTION_OVERFLOW, counted on /metrics; the others are unaffected', async () => {
+    const overflows = async () => sampleValue(parseMetrics(await (await fetch(`${stack.origin}/metrics`)).text()), 'plaza_subscription_overflows_total', { service: 'gateway' });
+    const before = await overflows();
+    expect(before).toEqual(expect.any(Number));
     // ~300 KB per event (20 aliases of a 5,000-character description), so socket buffers fill fast.
     const wide = `subscription($c: ID) { issueEvents(communityId: $c) { cursor issue { ${Array.from({ length: 20 }, (_, i) => `d${i}: description`).join(' ')} } } }`;
     const slow = collect(connect(), wide, { c: communityId });
@@ -213,6 +217,7 @@ describe.each(['redis', 'memory'] as const)('live updates through the real stack
     expect(slow.results.length).toBeLessThan(n);
     expect(fast.error).toBeUndefined();
     expect(fast.completed).toBe(false);
+    expect(await overflows()).toBe(before! + 1);
   });
 
   if (bus === 'redis') {

@@ -53,13 +53,12 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
 
 /**
  * The subscription server's own counters and latency summaries, read at scrape time (its code
- * is not touched: it keeps counting as it did for /metrics/subscriptions). `overflows` is read
- * when the server reports it.
+ * is not touched: it keeps counting as it did for /metrics/subscriptions).
  */
 export function subscriptionMetrics(base: ServiceMetrics, subscriptions: SubscriptionServer): void {
   const registers = [base.registry];
   const server = () => subscriptions;
-  const counters = () => subscriptions.counters as (SubscriptionServer['counters'] & { overflows?: number }) | undefined;
+  const counters = (): SubscriptionServer['counters'] | undefined => subscriptions.counters;
   const total = (name: string, help: string, read: (c: NonNullable<ReturnType<typeof counters>>) => number | undefined) =>
     new Counter({
       name,
@@ -88,8 +87,7 @@ export function subscriptionMetrics(base: ServiceMetrics, subscriptions: Subscri
   total('plaza_subscription_events_received_total', 'Events this gateway received from the bus', (c) => c.eventsReceived);
   total('plaza_subscription_hydrations_total', 'Hydration operations run through the supergraph', (c) => c.hydrations);
   total('plaza_subscription_deliveries_total', 'Subscription results written to sockets', (c) => c.deliveries);
-  // Only once the server counts them (never a made-up 0).
-  if (typeof counters()?.overflows === 'number') total('plaza_subscription_overflows_total', 'Subscriptions ended with SUBSCRIPTION_OVERFLOW (slow readers)', (c) => c.overflows);
+  total('plaza_subscription_overflows_total', 'Subscriptions cut off with SUBSCRIPTION_OVERFLOW: a slow reader past its event or byte budget (it resumes with after)', (c) => c.overflows);
   // The server keeps log-spaced histograms and reports percentiles: exposed as a summary.
   for (const [name, key, help] of [
     ['plaza_subscription_delivery_latency_ms', 'deliveryMs', 'From taking an event up to its bytes going to a socket, ms, since start'],

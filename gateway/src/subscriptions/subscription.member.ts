@@ -39,6 +39,8 @@ export interface MemberSink {
   id: string;
   /** Called after each result went to the socket (counters, latency). */
   delivered: (r: SharedResult) => void;
+  /** Called once when this subscription is cut off with SUBSCRIPTION_OVERFLOW (the overflow count). */
+  overflowed?: () => void;
   log?: Logger;
 }
 
@@ -186,6 +188,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     if (events <= this.bufferLimit && bytes <= this.backlogBytes) return;
     const why = events > this.bufferLimit ? `more than ${this.bufferLimit} events buffered` : `more than ${this.backlogBytes} bytes unread`;
     this.sink.log?.info({ id: this.sink.id, events, bytes }, 'subscriber overflowed');
+    this.sink.overflowed?.();
     this.end({ code: OVERFLOW_CODE, message: `订阅者处理过慢，缓冲已满 (subscriber too slow: ${why}; resume with after)` });
   }
 

@@ -63,6 +63,8 @@ export interface SubscriptionCounters {
   hydrations: number;
   /** Results written to sockets. */
   deliveries: number;
+  /** Subscriptions cut off with SUBSCRIPTION_OVERFLOW (a slow reader past its event or byte budget). */
+  overflows: number;
   /** Subscriptions open now. */
   subscribers: number;
   /** Distinct (operation, variables, auth scope) groups now. */
@@ -166,7 +168,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   // A screen holds 3, a console a handful: the cap only stops one socket holding unbounded state.
   const maxPerConnection = o.maxSubscriptionsPerConnection ?? 100;
   const pageSize = o.replayPageSize ?? 500;
-  const counters = { eventsReceived: 0, hydrations: 0, deliveries: 0 };
+  const counters = { eventsReceived: 0, hydrations: 0, deliveries: 0, overflows: 0 };
   const connections = new WeakMap<WebSocket, Connection>();
   const live = new Set<Connection>();
   const groups = new Map<string, SubscriptionGroup>();
@@ -229,6 +231,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     counters.deliveries++;
     deliveryTimes.record(performance.now() - r.since);
   };
+
+  const overflowed = () => void counters.overflows++;
 
   const expire = (conn: Connection) => {
     conn.expired = true;
@@ -313,7 +317,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         g.detach = () => void feed.listeners.delete(listener);
       }
       const g = group;
-      const m = new Member({ outlet: conn.outlet, id, delivered, log: o.log }, { bufferLimit, backlogBytes }, afterSeq, plan.after);
+      const m = new Member({ outlet: conn.outlet, id, delivered, overflowed, log: o.log }, { bufferLimit, backlogBytes }, afterSeq, plan.after);
       member = m;
       if (plan.binding.perFollower) {
         m.follower = conn.viewer.id!;

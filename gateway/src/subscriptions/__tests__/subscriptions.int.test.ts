@@ -237,6 +237,7 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     expect(end.errors?.[0]?.extensions?.code).toBe(OVERFLOW_CODE);
     expect(end.errors?.[0]?.extensions?.cursor).toEqual(slow.results.length > 1 ? slow.results[slow.results.length - 2]!.data.issueEvents.cursor : expect.any(String));
     expect(slow.results.length).toBeLessThan(400);
+    expect(subs.counters.overflows).toBe(1);
   }, 30000);
 
   it('authenticates in connection_init and ends subscriptions when the token expires', async () => {
