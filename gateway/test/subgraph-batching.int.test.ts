@@ -87,9 +87,8 @@ describe('batched subgraph calls', () => {
     // to the nullable Issue.session), Issue.community's, batched with it, answers.
     const q = 'query($id: ID!) { issue(id: $id) { title community { name } session { title community { sessions(first: -1) { totalCount } } } } }';
     let batched: Awaited<ReturnType<typeof post>> | undefined;
-    let alone: Awaited<ReturnType<typeof post>> | undefined;
     expect(await sessionsCost(async () => (batched = await post(stack.url, q, { id: issueId }, staff)))).toEqual({ http: 1, ops: 2 });
-    alone = await post(unbatched.url, q, { id: issueId }, staff);
+    const alone = await post(unbatched.url, q, { id: issueId }, staff);
     expect(batched!.body.errors).toEqual([expect.objectContaining({ path: ['issue', 'session', 'community', 'sessions'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
     expect(batched!.body.data).toEqual({ issue: { title: '楼道堆物', community: { name: '方井社区' }, session: null } });
     expect(batched).toEqual(alone);

@@ -65,8 +65,8 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
  * DataLoader of every group was paid on every call. Member names are learnt from the first set
  * built (which is used as it is); the accessors live on one prototype, so a set costs one object.
  */
-// Groups differ in arity (any[]); each service's createLoaders fixes the arguments.
-export function lazyLoaderSet<G extends readonly ((...args: any[]) => object)[]>(...groups: G): (...args: Parameters<G[number]>) => UnionToIntersection<ReturnType<G[number]>> {
+// Groups differ in arity (never[] accepts any parameter list); each service's createLoaders fixes the arguments.
+export function lazyLoaderSet<G extends readonly ((...args: never[]) => object)[]>(...groups: G): (...args: Parameters<G[number]>) => UnionToIntersection<ReturnType<G[number]>> {
   type A = Parameters<G[number]>;
   type State = { args: A; built: (object | undefined)[] };
   let proto: object | undefined;

@@ -17,6 +17,7 @@ const operationOf = (sql: string) => /^\s*([a-z]+)/i.exec(sql)?.[1]?.toUpperCase
  * off pg's `Client.prototype.query` stays untouched. Covers typeorm's pool and the relay's own
  * client (both the one hoisted `pg`); streamed queries (Submittable) pass through untraced.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the default resolves the hoisted pg at call time (tests pass their own)
 export function instrumentPg(pg: { Client: { prototype: { query: Query } } } = require('pg')): void {
   if (installed) return;
   const proto = pg.Client.prototype;
