@@ -74,7 +74,7 @@ export function gatewayExecute(apollo: ApolloServer<GatewayContext>, log: Logger
 interface LogQuery {
   document: DocumentNode;
   field: string;
-  toPayload: (node: Record<string, any>) => unknown;
+  toPayload: (node: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -85,7 +85,7 @@ interface LogQuery {
 function logQuery(topic: TopicName): LogQuery | null {
   const { log, fields } = TOPIC_CONTRACTS[topic];
   if (!log) return null;
-  const read: [string, (n: Record<string, any>) => unknown][] = [];
+  const read: [string, (n: Record<string, unknown>) => unknown][] = [];
   const select: string[] = [];
   for (const [name, f] of Object.entries(fields)) {
     if (!f.hidden) {
@@ -94,7 +94,7 @@ function logQuery(topic: TopicName): LogQuery | null {
     } else if (f.entity) {
       const entity = f.entity.field;
       select.push(`${entity} { id }`);
-      read.push([name, (n) => n[entity]?.id ?? null]);
+      read.push([name, (n) => (n[entity] as { id?: string } | null | undefined)?.id ?? null]);
     }
   }
   const op = `PlazaReplay${topic[0]!.toUpperCase()}${topic.slice(1)}`;
@@ -106,7 +106,7 @@ function logQuery(topic: TopicName): LogQuery | null {
       }
     }`),
     field: log,
-    toPayload: (n) => ({ ...Object.fromEntries(read.map(([name, get]) => [name, get(n)])), seq: eventSeq(n.cursor) }),
+    toPayload: (n) => ({ ...Object.fromEntries(read.map(([name, get]) => [name, get(n)])), seq: eventSeq(n.cursor as string) }),
   };
 }
 
@@ -135,7 +135,7 @@ export function gatewayReplay(execute: HydrateExecute): Replay {
         const why = r.errors?.map((e) => e.message).join('; ') ?? 'no data';
         throw new Error(`${q.field} failed: ${why} (${print(q.document).split('\n')[0]})`);
       }
-      for (const edge of conn.edges as { node: Record<string, any> }[]) out.push(decodePayload(topic, q.toPayload(edge.node)));
+      for (const edge of conn.edges as { node: Record<string, unknown> }[]) out.push(decodePayload(topic, q.toPayload(edge.node)));
       if (!conn.pageInfo.hasNextPage || !conn.edges.length) break;
       after = out[out.length - 1]!.cursor;
     }

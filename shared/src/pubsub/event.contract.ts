@@ -83,9 +83,7 @@ export function rowMapper<M>(fields: EventFields, cursor: (seq: number) => strin
 }
 
 /** A field of an event's GraphQL object type: a value the message carries, or an entity by key. */
-export type GraphqlField =
-  | { kind: 'scalar'; name: string; type: string }
-  | { kind: 'entity'; name: string; type: string; key: string };
+export type GraphqlField = { kind: 'scalar'; name: string; type: string } | { kind: 'entity'; name: string; type: string; key: string };
 
 /** The GraphQL fields of an event type, in declaration order. */
 export function graphqlFields(fields: EventFields): GraphqlField[] {

@@ -34,8 +34,18 @@ describe('the event contract', () => {
   });
 
   it('the kind enums are the shared kind lists', () => {
-    expect((api.getType('IssueEventKind') as GraphQLEnumType).getValues().map((v) => v.name).sort()).toEqual([...ISSUE_EVENT_KINDS].sort());
-    expect((api.getType('SessionEventKind') as GraphQLEnumType).getValues().map((v) => v.name).sort()).toEqual([...SESSION_EVENT_KINDS].sort());
+    expect(
+      (api.getType('IssueEventKind') as GraphQLEnumType)
+        .getValues()
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual([...ISSUE_EVENT_KINDS].sort());
+    expect(
+      (api.getType('SessionEventKind') as GraphQLEnumType)
+        .getValues()
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual([...SESSION_EVENT_KINDS].sort());
   });
 
   it('prints the checked-in client API from the schema without its Subscription', () => {
