@@ -5,15 +5,17 @@ import { buildSchema, execute as graphqlExecute, type DocumentNode } from 'graph
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { subscriptionSchema } from '../subscription.wiring';
-import { eventCursor, eventSeq, IssueCategory, type IssueEventMessage, type PubSub, type SessionEventMessage, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { eventCursor, eventSeq, IssueCategory, ISSUE_EVENT_KINDS, SESSION_EVENT_KINDS, type IssueEventMessage, type PubSub, type SessionEventMessage, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 
 /**
  * A small stand-in for the supergraph: the contract's subscription types over in-memory data, with
- * what the gateway itself declares on top: the Subscription root, VoteTally and the event kind enums.
+ * what the gateway itself declares on top: the Subscription root and VoteTally.
  */
 export const schema = subscriptionSchema(buildSchema(`
   scalar DateTime
   enum IssueCategory { ${Object.values(IssueCategory).join(' ')} }
+  enum IssueEventKind { ${ISSUE_EVENT_KINDS.join(' ')} }
+  enum SessionEventKind { ${SESSION_EVENT_KINDS.join(' ')} }
   enum IssueStatus { SUBMITTED CLAIMED RESOLVED }
   type Team { name: String! }
   type Session { id: ID! title: String! }
