@@ -71,13 +71,14 @@ export function rowMapper<M>(fields: EventFields, cursor: (seq: number) => strin
     const convert = fromColumn(f.graphql);
     return [{ name, column, convert }];
   });
+  const hasCursor = 'cursor' in fields;
   return (row) => {
     const out: Record<string, unknown> = {};
     for (const r of read) {
       const v = row[r.column];
       out[r.name] = v == null ? null : r.convert(v);
     }
-    if ('cursor' in fields) out.cursor = cursor(Number(row.seq));
+    if (hasCursor) out.cursor = cursor(Number(row.seq));
     return out as M;
   };
 }
