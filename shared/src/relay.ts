@@ -4,10 +4,10 @@ import type { PubSub } from './pubsub/pubsub';
 import { busFromEnv } from './pubsub/bus.factory';
 import { contextFromTraceparent, currentTraceparent, SpanKind, tracingEnabled, withSpan } from './tracing';
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
-import { eventCursor, type FollowEventMessage, type IssueEventMessage, type SessionEventMessage, type TopicMap, type TopicName } from './pubsub/topics';
+import type { TopicMap, TopicName } from './pubsub/topics';
+import type { EventRow } from './pubsub/event.contract';
 
-/** One row of an event table as pg returns it (bigint columns arrive as strings). */
-export type EventRow = Record<string, unknown> & { seq: string | number };
+export type { EventRow };
 
 export interface OutboxRelayOptions<K extends TopicName> {
   /** Postgres connection string; the relay keeps one dedicated connection (it holds the lock). */
@@ -17,7 +17,7 @@ export interface OutboxRelayOptions<K extends TopicName> {
   /** The event table inside `schema`, with a `seq bigserial` primary key, e.g. `issue_event`. */
   table: string;
   topic: K;
-  /** A committed row -> the topic's payload (its `seq` and `cursor` included). */
+  /** A committed row -> the topic's payload (its `seq` and `cursor` included): the owning service's mapper, e.g. topicRowMapper(topic). */
   toPayload: (row: EventRow) => TopicMap[K];
   pubsub: PubSub;
   /**
@@ -47,57 +47,6 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /** Marks a row read from the `alongside` table. */
 const ALONGSIDE = Symbol('alongside');
-
-const str = (v: unknown) => (v == null ? null : String(v));
-
-/** A row of `issues.issue_event` -> the `issueEvents` payload. */
-export function issueEventPayload(r: EventRow): IssueEventMessage {
-  const seq = Number(r.seq);
-  return {
-    cursor: eventCursor(seq),
-    seq,
-    kind: r.kind as IssueEventMessage['kind'],
-    at: r.at instanceof Date ? r.at : new Date(String(r.at)),
-    issueId: String(r.issue_id),
-    communityId: String(r.community_id),
-    subdistrict: String(r.subdistrict),
-    sessionId: str(r.session_id),
-    category: r.category as IssueEventMessage['category'],
-    planId: str(r.plan_id),
-    supportCount: r.support_count == null ? null : Number(r.support_count),
-    actor: str(r.actor),
-    note: str(r.note),
-    fromStatus: str(r.from_status),
-    toStatus: str(r.to_status),
-  };
-}
-
-/** A row of `issues.follow_event` -> the `followEvents` payload. */
-export function followEventPayload(r: EventRow): FollowEventMessage {
-  const seq = Number(r.seq);
-  return {
-    cursor: eventCursor(seq),
-    seq,
-    at: r.at instanceof Date ? r.at : new Date(String(r.at)),
-    issueId: String(r.issue_id),
-    followerId: String(r.follower_id),
-    following: Boolean(r.following),
-  };
-}
-
-/** A row of `sessions.session_event` -> the `sessionEvents` payload. */
-export function sessionEventPayload(r: EventRow): SessionEventMessage {
-  const seq = Number(r.seq);
-  return {
-    cursor: eventCursor(seq),
-    seq,
-    kind: r.kind as SessionEventMessage['kind'],
-    at: r.at instanceof Date ? r.at : new Date(String(r.at)),
-    communityId: String(r.community_id),
-    sessionId: str(r.session_id),
-    topicId: str(r.topic_id),
-  };
-}
 
 /** DDL for the offset table; the relay creates it when missing, a migration may too. */
 export const relayOffsetDdl = (schema: string) =>

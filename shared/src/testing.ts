@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DEFAULT_DATABASE_URL } from './env';
 import { signIdentity } from './identity';
 import { ANONYMOUS, type Role, type Viewer } from './viewer';
+import { columnOf, namedType, type EventField, type EventRow } from './pubsub/event.contract';
+import { decodePayload, TOPIC_CONTRACTS, type TopicName } from './pubsub/topics';
 
 /**
  * Test helpers. Integration tests talk to the real PostgreSQL at DATABASE_URL (default
@@ -117,3 +119,63 @@ export function parseCsv(text: string): string[][] {
 
 /** The JSON error of a refused route call. */
 export const routeError = (text: string) => JSON.parse(text).errors[0] as { message: string; extensions: { code: string; field?: string } };
+
+/** A row of a topic's event table with a value in every declared column, as pg would return it. */
+export function sampleEventRow(topic: TopicName, seq = 7): EventRow {
+  const row: EventRow = { seq: String(seq) };
+  for (const [name, f] of Object.entries(TOPIC_CONTRACTS[topic].fields)) {
+    const column = columnOf(name, f);
+    if (column !== null && column !== 'seq') row[column] = sampleValue(f);
+  }
+  return row;
+}
+
+function sampleValue(f: EventField): unknown {
+  let def = (f.zod as { _def: { typeName: string; innerType?: { _def: unknown }; values?: unknown } })._def;
+  while (def.innerType) def = def.innerType._def as typeof def;
+  if (def.typeName === 'ZodEnum') return (def.values as string[])[0];
+  if (def.typeName === 'ZodNativeEnum') return Object.values(def.values as object)[0];
+  switch (namedType(f.graphql)) {
+    case 'ID':
+      return randomUUID();
+    case 'Int':
+      return 3;
+    case 'Boolean':
+      return true;
+    case 'DateTime':
+      return new Date('2026-01-02T03:04:05.000Z');
+    default:
+      return 'sample';
+  }
+}
+
+/**
+ * What breaks the contract between a topic's declared fields and the service table behind it:
+ * a declared column the table lacks, a field the row mapper does not fill from a full row, or a
+ * message the topic's decoder refuses. Empty when they agree.
+ */
+export async function eventTableProblems(
+  query: (sql: string, params: unknown[]) => Promise<{ column_name: string }[]>,
+  at: { schema: string; table: string; topic: TopicName; toPayload: (row: EventRow) => unknown },
+): Promise<string[]> {
+  const problems: string[] = [];
+  const fields = TOPIC_CONTRACTS[at.topic].fields;
+  const rows = await query('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [at.schema, at.table]);
+  const columns = new Set(rows.map((r) => r.column_name));
+  for (const [name, f] of Object.entries(fields)) {
+    const column = columnOf(name, f);
+    if (column !== null && !columns.has(column)) problems.push(`${at.topic}.${name}: ${at.schema}.${at.table} has no column ${column}`);
+  }
+  const payload = at.toPayload(sampleEventRow(at.topic)) as Record<string, unknown>;
+  for (const [name, f] of Object.entries(fields)) {
+    // A stored field must come out of a full row; traceparent is the relay's own, set at publish.
+    const stored = columnOf(name, f) !== null || name === 'cursor';
+    if (stored && payload[name] == null) problems.push(`${at.topic}.${name}: the row mapper leaves it ${payload[name] === null ? 'null' : 'out'} for a row that has it`);
+  }
+  try {
+    decodePayload(at.topic, payload);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  return problems;
+}

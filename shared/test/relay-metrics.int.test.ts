@@ -3,7 +3,10 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createServiceMetrics, relayMetrics } from '../src/metrics';
 import type { PubSub } from '../src/pubsub/pubsub';
-import { issueEventPayload, OutboxRelay } from '../src/relay';
+import { topicRowMapper } from '../src/pubsub/topics';
+import { OutboxRelay } from '../src/relay';
+
+const issueEventPayload = topicRowMapper('issueEvents');
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 
 const DDL = `

@@ -3,8 +3,8 @@ import { Client } from 'pg';
 import { DEFAULT_REDIS_URL } from '../src/env';
 import { RedisPubSub } from '../src/pubsub/redis';
 import type { PubSub } from '../src/pubsub/pubsub';
-import { decodePayload, eventCursor, type FollowEventMessage, type IssueEventMessage } from '../src/pubsub/topics';
-import { followEventPayload, issueEventPayload, OutboxRelay, relayOffsetDdl, sessionEventPayload } from '../src/relay';
+import { decodePayload, eventCursor, topicRowMapper, type FollowEventMessage, type IssueEventMessage } from '../src/pubsub/topics';
+import { OutboxRelay, relayOffsetDdl } from '../src/relay';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 import { collector, settle, tcpProxy } from './fixtures';
 
@@ -18,7 +18,10 @@ CREATE TABLE evt.issue_event (
   actor text, note text, from_status text, to_status text, community_id uuid NOT NULL, subdistrict text NOT NULL,
   session_id uuid, category text NOT NULL, plan_id uuid, support_count int)`;
 
-const toPayload = issueEventPayload;
+// The services export these same mappers for their own tables (issue-event.payload.ts, session-event.payload.ts).
+const toPayload = topicRowMapper('issueEvents');
+const followEventPayload = topicRowMapper('followEvents');
+const sessionEventPayload = topicRowMapper('sessionEvents');
 
 let db: TestDatabase;
 let admin: Client;

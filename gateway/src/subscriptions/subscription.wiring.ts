@@ -5,14 +5,16 @@ import {
   ANONYMOUS,
   decodePayload,
   eventSeq,
-  ISSUE_EVENT_KINDS,
-  SESSION_EVENT_KINDS,
+  namedType,
+  TOPIC_CONTRACTS,
+  TOPICS,
   type Logger,
   type TopicMap,
   type TopicName,
   type Viewer,
 } from '@plaza/shared';
 import { RequestContext, type GatewayContext } from '../gateway';
+import { FIELD_BINDINGS } from './subscription.fields';
 import type { HydrateExecute } from './subscription.plan';
 import type { Replay } from './topic.feed';
 
@@ -23,24 +25,36 @@ import type { Replay } from './topic.feed';
  * signing as a client's query).
  */
 
-/** The contract's subscription types, each added only when the supergraph does not have it. */
+/**
+ * The contract's subscription types, each added only when the supergraph does not have it: the
+ * event types and their kind enums from the topic map's declarations, and the Subscription root
+ * from the field bindings (subscription.fields.ts).
+ */
 export function subscriptionSchema(api: GraphQLSchema): GraphQLSchema {
+  const bindings = Object.entries(FIELD_BINDINGS);
   const parts: string[] = [];
-  if (!api.getType('IssueEventKind')) parts.push(`enum IssueEventKind { ${ISSUE_EVENT_KINDS.join(' ')} }`);
-  if (!api.getType('SessionEventKind')) parts.push(`enum SessionEventKind { ${SESSION_EVENT_KINDS.join(' ')} }`);
-  if (!api.getType('SessionEvent')) {
-    parts.push('type SessionEvent { cursor: String!  kind: SessionEventKind!  at: DateTime!  session: Session  topic: TopicProposal }');
+  const added = new Set<string>();
+  const missing = (name: string) => !api.getType(name) && !added.has(name) && (added.add(name), true);
+  for (const contract of Object.values(TOPIC_CONTRACTS)) {
+    for (const f of Object.values(contract.fields)) {
+      const values = enumValues(f.zod);
+      if (values && missing(namedType(f.graphql))) parts.push(`enum ${namedType(f.graphql)} { ${values.join(' ')} }`);
+    }
   }
-  if (!api.getType('VoteTally')) parts.push('type VoteTally { cursor: String!  issue: Issue!  supportCount: Int!  plan: Plan }');
-  parts.push(`type Subscription {
-  issueEvents(communityId: ID, communityIds: [ID!], subdistrict: String, sessionId: ID, categories: [IssueCategory!], kinds: [IssueEventKind!], after: String): IssueEvent!
-  voteTallies(sessionId: ID, issueId: ID, communityId: ID, after: String): VoteTally!
-  sessionEvents(communityId: ID, after: String): SessionEvent!
-  myIssueEvents(after: String): IssueEvent!
-}`);
+  for (const [, b] of bindings) {
+    if (missing(b.typeName)) parts.push(`type ${b.typeName} { ${b.fields.map((f) => `${f.name}: ${f.type}`).join('  ')} }`);
+  }
+  const root = bindings.map(([name, b]) => `  ${name}(${b.args ? `${b.args}, ` : ''}after: String): ${b.typeName}!`);
+  parts.push(`type Subscription {\n${root.join('\n')}\n}`);
   // The API schema names its roots explicitly, so the new root must be named too.
   parts.push('extend schema { subscription: Subscription }');
   return extendSchema(api, parse(parts.join('\n')));
+}
+
+/** The values of a z.enum field (the event kinds), else null. */
+function enumValues(zod: unknown): readonly string[] | null {
+  const def = (zod as { _def?: { typeName?: string; values?: readonly string[] } })._def;
+  return def?.typeName === 'ZodEnum' && def.values ? def.values : null;
 }
 
 /** Runs an operation through Apollo + the query planner as `viewer`, as a client query would. */
@@ -57,33 +71,46 @@ export function gatewayExecute(apollo: ApolloServer<GatewayContext>, log: Logger
   };
 }
 
-/** The durable-log queries of each topic, through the supergraph, and how a node becomes a payload. */
-const LOG_QUERIES: { [K in Exclude<TopicName, 'followEvents'>]: { document: DocumentNode; field: string; toPayload: (n: any) => unknown } } = {
-  issueEvents: {
-    document: parse(`query PlazaReplayIssueEvents($after: String, $first: Int) {
-      issueEventLog(after: $after, first: $first) {
-        edges { node { cursor kind at actor note fromStatus toStatus issueId communityId subdistrict sessionId category supportCount plan { id } } }
+interface LogQuery {
+  document: DocumentNode;
+  field: string;
+  toPayload: (node: Record<string, unknown>) => unknown;
+}
+
+/**
+ * A topic's durable-log query through the supergraph, and how a node becomes a payload, both from
+ * the topic's declared fields: the GraphQL ones selected by name, a hidden entity key (planId)
+ * through its entity (`plan { id }`), seq from the cursor.
+ */
+function logQuery(topic: TopicName): LogQuery | null {
+  const { log, fields } = TOPIC_CONTRACTS[topic];
+  if (!log) return null;
+  const read: [string, (n: Record<string, unknown>) => unknown][] = [];
+  const select: string[] = [];
+  for (const [name, f] of Object.entries(fields)) {
+    if (!f.hidden) {
+      select.push(name);
+      read.push([name, (n) => n[name] ?? null]);
+    } else if (f.entity) {
+      const entity = f.entity.field;
+      select.push(`${entity} { id }`);
+      read.push([name, (n) => (n[entity] as { id?: string } | null | undefined)?.id ?? null]);
+    }
+  }
+  const op = `PlazaReplay${topic[0]!.toUpperCase()}${topic.slice(1)}`;
+  return {
+    document: parse(`query ${op}($after: String, $first: Int) {
+      ${log}(after: $after, first: $first) {
+        edges { node { ${select.join(' ')} } }
         pageInfo { hasNextPage }
       }
     }`),
-    field: 'issueEventLog',
-    toPayload: (n) => ({
-      cursor: n.cursor, seq: eventSeq(n.cursor), kind: n.kind, at: n.at, issueId: n.issueId, communityId: n.communityId, subdistrict: n.subdistrict,
-      sessionId: n.sessionId ?? null, category: n.category, planId: n.plan?.id ?? null, supportCount: n.supportCount ?? null,
-      actor: n.actor ?? null, note: n.note ?? null, fromStatus: n.fromStatus ?? null, toStatus: n.toStatus ?? null,
-    }),
-  },
-  sessionEvents: {
-    document: parse(`query PlazaReplaySessionEvents($after: String, $first: Int) {
-      sessionEventLog(after: $after, first: $first) {
-        edges { node { cursor kind at communityId sessionId topicId } }
-        pageInfo { hasNextPage }
-      }
-    }`),
-    field: 'sessionEventLog',
-    toPayload: (n) => ({ cursor: n.cursor, seq: eventSeq(n.cursor), kind: n.kind, at: n.at, communityId: n.communityId, sessionId: n.sessionId ?? null, topicId: n.topicId ?? null }),
-  },
-};
+    field: log,
+    toPayload: (n) => ({ ...Object.fromEntries(read.map(([name, get]) => [name, get(n)])), seq: eventSeq(n.cursor as string) }),
+  };
+}
+
+const LOG_QUERIES = Object.fromEntries(TOPICS.flatMap((t) => [logQuery(t)].filter((q) => q !== null).map((q) => [t, q]))) as Partial<Record<TopicName, LogQuery>>;
 
 /** Subgraph pages hold at most 100 rows (pageSize()); a longer replay page takes several. */
 const LOG_PAGE = 100;
@@ -96,8 +123,8 @@ const LOG_PAGE = 100;
 export function gatewayReplay(execute: HydrateExecute): Replay {
   return async <K extends TopicName>(topic: K, afterCursor: string, limit: number): Promise<TopicMap[K][]> => {
     // Follow events have no log of their own: a gateway re-reads its residents' follows instead.
-    if (!(topic in LOG_QUERIES)) throw new Error(`topic ${topic} has no durable log to replay`);
-    const q = LOG_QUERIES[topic as keyof typeof LOG_QUERIES];
+    const q = LOG_QUERIES[topic];
+    if (!q) throw new Error(`topic ${topic} has no durable log to replay`);
     const out: TopicMap[K][] = [];
     let after = afterCursor;
     while (out.length < limit) {
@@ -108,7 +135,7 @@ export function gatewayReplay(execute: HydrateExecute): Replay {
         const why = r.errors?.map((e) => e.message).join('; ') ?? 'no data';
         throw new Error(`${q.field} failed: ${why} (${print(q.document).split('\n')[0]})`);
       }
-      for (const edge of conn.edges as { node: unknown }[]) out.push(decodePayload(topic, q.toPayload(edge.node)));
+      for (const edge of conn.edges as { node: Record<string, unknown> }[]) out.push(decodePayload(topic, q.toPayload(edge.node)));
       if (!conn.pageInfo.hasNextPage || !conn.edges.length) break;
       after = out[out.length - 1]!.cursor;
     }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, issueEventPayload, followEventPayload, runMain, sweepMetrics } from '@plaza/shared';
+import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, loadEnvOrExit, migrate, observeService, type PubSub, startEventRelay, runMain, sweepMetrics } from '@plaza/shared';
 import { createIssuesDataSource, SCHEMA } from './data-source';
 import { issuesEnvSchema } from './env';
+import { followEventPayload, issueEventPayload } from './events/issue-event.payload';
 import { startOverdueJob } from './overdue/overdue.job';
 import { createServer } from './server';
 import { startVoteCloseJob } from './votes/vote-close.job';

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, type PubSub, startEventRelay, sessionEventPayload, runMain } from '@plaza/shared';
+import { createLogger, startTracing, createServiceMetrics, DEFAULT_DATABASE_URL, observeService, loadEnvOrExit, migrate, type PubSub, startEventRelay, runMain } from '@plaza/shared';
 import { createSessionsDataSource, SCHEMA } from './data-source';
 import { sessionsEnvSchema } from './env';
 import { createServer } from './server';
+import { sessionEventPayload } from './session-event/session-event.payload';
 
 export { createServer } from './server';
 export { createSessionsDataSource, SCHEMA } from './data-source';

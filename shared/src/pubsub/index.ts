@@ -1,5 +1,6 @@
 export * from './pubsub';
 export * from './topics';
+export * from './event.contract';
 export * from './memory';
 export * from './redis';
 export * from './redis-ready';

@@ -4,14 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { buildSchema, execute as graphqlExecute, type DocumentNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { eventCursor, eventSeq, IssueCategory, type IssueEventMessage, type PubSub, type SessionEventMessage, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { subscriptionSchema } from '../subscription.wiring';
+import { eventCursor, eventSeq, IssueCategory, ISSUE_EVENT_KINDS, SESSION_EVENT_KINDS, type IssueEventMessage, type PubSub, type SessionEventMessage, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 
-/** A small stand-in for the supergraph: the contract's subscription types over in-memory data. */
-export const schema = buildSchema(`
+/**
+ * A small stand-in for the supergraph: the contract's subscription types over in-memory data, with
+ * what the gateway itself declares on top: the Subscription root and VoteTally.
+ */
+export const schema = subscriptionSchema(buildSchema(`
   scalar DateTime
   enum IssueCategory { ${Object.values(IssueCategory).join(' ')} }
-  enum IssueEventKind { RAISED CLAIMED LEDGER_ADDED LEDGER_DONE FEEDBACK_GIVEN EVALUATED RECTIFICATION_STARTED ESCALATED RESOLVED REJECTED CLOSED OVERDUE SUPPORT_CHANGED PLAN_PROPOSED PLAN_VOTED PLAN_DECIDED }
-  enum SessionEventKind { SCHEDULED STARTED ATTENDANCE_UPDATED CLOSED CANCELLED TOPIC_PROPOSED TOPIC_DECIDED }
+  enum IssueEventKind { ${ISSUE_EVENT_KINDS.join(' ')} }
+  enum SessionEventKind { ${SESSION_EVENT_KINDS.join(' ')} }
   enum IssueStatus { SUBMITTED CLAIMED RESOLVED }
   type Team { name: String! }
   type Session { id: ID! title: String! }
@@ -19,15 +23,9 @@ export const schema = buildSchema(`
   type Plan { id: ID! summary: String! votesFor: Int! }
   type Issue { id: ID! title: String! supportCount: Int! reporterContact: String plans: [Plan!]! session: Session assistingTeams: [Team!]! }
   type IssueEvent { cursor: String! kind: IssueEventKind! at: DateTime! actor: String note: String fromStatus: IssueStatus toStatus: IssueStatus issue: Issue! }
-  type VoteTally { cursor: String! issue: Issue! supportCount: Int! plan: Plan }
   type SessionEvent { cursor: String! kind: SessionEventKind! at: DateTime! session: Session topic: TopicProposal }
   type Query { issue(id: ID!): Issue  session(id: ID!): Session  topicProposal(id: ID!): TopicProposal }
-  type Subscription {
-    issueEvents(communityId: ID, communityIds: [ID!], subdistrict: String, sessionId: ID, categories: [IssueCategory!], kinds: [IssueEventKind!], after: String): IssueEvent!
-    voteTallies(sessionId: ID, issueId: ID, communityId: ID, after: String): VoteTally!
-    sessionEvents(communityId: ID, after: String): SessionEvent!
-  }
-`);
+`));
 
 interface IssueRow { id: string; title: string; supportCount: number; reporter: string; contact: string; communityId: string; sessionId: string | null; plans: { id: string; summary: string; votesFor: number }[] }
 

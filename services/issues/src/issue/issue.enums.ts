@@ -1,3 +1,4 @@
+import { IssueEventKind } from '@plaza/shared';
 import { registerEnumType } from 'type-graphql';
 
 export enum IssueStatus {
@@ -54,28 +55,8 @@ export enum Stance {
 }
 registerEnumType(Stance, { name: 'Stance' });
 
-export enum IssueEventKind {
-  RAISED = 'RAISED',
-  CLAIMED = 'CLAIMED',
-  LEDGER_ADDED = 'LEDGER_ADDED',
-  LEDGER_DONE = 'LEDGER_DONE',
-  FEEDBACK_GIVEN = 'FEEDBACK_GIVEN',
-  EVALUATED = 'EVALUATED',
-  RECTIFICATION_STARTED = 'RECTIFICATION_STARTED',
-  ESCALATED = 'ESCALATED',
-  RESOLVED = 'RESOLVED',
-  REJECTED = 'REJECTED',
-  CLOSED = 'CLOSED',
-  OVERDUE = 'OVERDUE',
-  SUPPORT_CHANGED = 'SUPPORT_CHANGED',
-  PLAN_PROPOSED = 'PLAN_PROPOSED',
-  PLAN_VOTED = 'PLAN_VOTED',
-  PLAN_DECIDED = 'PLAN_DECIDED',
-  /** staff opened a plan's vote (issue 13), note: the closing time if any */
-  PLAN_VOTE_OPENED = 'PLAN_VOTE_OPENED',
-  /** a plan's vote closed (by staff, or by itself at its closing time), note: the final tally */
-  PLAN_VOTE_CLOSED = 'PLAN_VOTE_CLOSED',
-}
+// The kinds are the topic map's (shared), so the log, the bus and the contract name the same ones.
+export { IssueEventKind };
 registerEnumType(IssueEventKind, { name: 'IssueEventKind' });
 
 /** Requests nobody works on any more: no support or plan changes, not "still open". */

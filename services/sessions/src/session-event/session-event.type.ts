@@ -1,9 +1,7 @@
-import { connectionTypes, eventCursor } from '@plaza/shared';
+import { connectionTypes, eventCursor, SessionEventKind } from '@plaza/shared';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { SESSION_EVENT_KINDS } from './session-event.writer';
 
-/** The contract's SessionEventKind, from the writer's list so the two cannot drift. */
-export const SessionEventKind = Object.fromEntries(SESSION_EVENT_KINDS.map((k) => [k, k])) as { [K in (typeof SESSION_EVENT_KINDS)[number]]: K };
+// The kinds are the topic map's (shared), so the log, the bus and the contract name the same ones.
 registerEnumType(SessionEventKind, { name: 'SessionEventKind' });
 
 /**
@@ -21,7 +19,7 @@ export class SessionEvent {
   }
 
   @Field(() => SessionEventKind)
-  kind!: (typeof SESSION_EVENT_KINDS)[number];
+  kind!: SessionEventKind;
 
   @Field()
   at!: Date;

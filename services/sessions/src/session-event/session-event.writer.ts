@@ -1,17 +1,5 @@
-import { currentTraceparent, withSpan } from '@plaza/shared';
+import { currentTraceparent, withSpan, type SessionEventKind } from '@plaza/shared';
 import type { QueryRunner } from 'typeorm';
-
-/** The kinds of `sessions.session_event`, as the contract's SessionEventKind names them. */
-export const SESSION_EVENT_KINDS = [
-  'SCHEDULED',
-  'STARTED',
-  'ATTENDANCE_UPDATED',
-  'CLOSED',
-  'CANCELLED',
-  'TOPIC_PROPOSED',
-  'TOPIC_DECIDED',
-] as const;
-export type SessionEventKind = (typeof SESSION_EVENT_KINDS)[number];
 
 export interface SessionEventRow {
   kind: SessionEventKind;

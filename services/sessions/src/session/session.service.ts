@@ -16,7 +16,8 @@ import {
 } from '@plaza/shared';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { CommunityService } from '../community/community.service';
-import { appendSessionEvent, type SessionEventKind } from '../session-event/session-event.writer';
+import type { SessionEventKind } from '@plaza/shared';
+import { appendSessionEvent } from '../session-event/session-event.writer';
 import { TopicProposal } from '../topic/topic.entity';
 import { Session } from './session.entity';
 import { ATTENDANCE_OPEN, canMove, SessionStatus } from './session.enums';
