@@ -106,7 +106,7 @@ describe('subgraph fetcher: batching', () => {
     f.close();
   });
 
-  it("gives each operation its own error: a GraphQL error stays its own, a batch refused as a whole is sent again one by one", async () => {
+  it('gives each operation its own error: a GraphQL error stays its own, a batch refused as a whole is sent again one by one', async () => {
     const f = createSubgraphFetcher();
     const [ok, boom] = await Promise.all([f.send(call('{ a }')), f.send(call('boom'))]);
     expect(bodies).toHaveLength(1);
