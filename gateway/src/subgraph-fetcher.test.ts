@@ -106,7 +106,7 @@ describe('subgraph fetcher: batching', () => {
     f.close();
   });
 
-  it("gives each operation its own error: a GraphQL error stays its own, a batch refused as a whole is sent again one by one", async () => {
+  it('gives each operation its own error: a GraphQL error stays its own, a batch refused as a whole is sent again one by one', async () => {
     const f = createSubgraphFetcher();
     const [ok, boom] = await Promise.all([f.send(call('{ a }')), f.send(call('boom'))]);
     expect(bodies).toHaveLength(1);
@@ -129,5 +129,74 @@ describe('subgraph fetcher: batching', () => {
     await Promise.all([f.send(call('{ a }')), f.send(call('{ b }'))]);
     expect(bodies).toHaveLength(2);
     f.close();
+  });
+});
+
+describe('subgraph fetcher: keep-alive sockets', () => {
+  /**
+   * A server that answers the first request on each socket and closes the socket when a second
+   * one arrives on it, without answering: what a subgraph closing an idle socket at the moment
+   * the gateway reuses it looks like to the gateway.
+   */
+  let closing: Server;
+  let closingUrl: URL;
+  let received: string[] = [];
+  beforeAll(async () => {
+    const served = new WeakSet<object>();
+    closing = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(body);
+        if (served.has(req.socket)) return void req.socket.destroy();
+        served.add(req.socket);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { ok: true } }));
+      });
+    });
+    await new Promise<void>((r) => closing.listen(0, '127.0.0.1', r));
+    closingUrl = new URL(`http://127.0.0.1:${(closing.address() as AddressInfo).port}/graphql`);
+  });
+  afterAll(() => new Promise((r) => closing.close(r)));
+  beforeEach(() => (received = []));
+
+  it('sends a read again on a fresh socket when its reused socket is reset', async () => {
+    const f = createSubgraphFetcher();
+    await f.send({ ...call('{ a }', { request: 'k1' }), url: closingUrl });
+    const again = await f.send({ ...call('{ a }', { request: 'k2' }), url: closingUrl });
+    expect(again.result).toEqual({ data: { ok: true } });
+    expect(received).toHaveLength(3);
+    expect(f.stats.retried).toBe(1);
+    f.close();
+  });
+
+  it('never sends a mutation twice: its reset reaches the caller', async () => {
+    const f = createSubgraphFetcher();
+    await f.send({ ...call('mutation { m }', { read: false }), url: closingUrl });
+    await expect(f.send({ ...call('mutation { m }', { read: false }), url: closingUrl })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(received).toHaveLength(2);
+    expect(f.stats.retried).toBe(0);
+    f.close();
+  });
+
+  it("closes an idle socket before the server's announced keep-alive timeout", async () => {
+    // Keep-Alive: timeout=2, so the agent should let a socket idle 1 s at most.
+    const sockets: unknown[] = [];
+    const short = createServer((req, res) => {
+      if (!sockets.includes(req.socket)) sockets.push(req.socket);
+      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{}}'));
+    });
+    short.keepAliveTimeout = 2000;
+    await new Promise<void>((r) => short.listen(0, '127.0.0.1', r));
+    const shortUrl = new URL(`http://127.0.0.1:${(short.address() as AddressInfo).port}/graphql`);
+    const f = createSubgraphFetcher();
+    await f.send({ ...call('mutation { m }', { read: false }), url: shortUrl });
+    await f.send({ ...call('mutation { m }', { read: false }), url: shortUrl });
+    expect(sockets).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1300));
+    await f.send({ ...call('mutation { m }', { read: false }), url: shortUrl });
+    expect(sockets).toHaveLength(2);
+    f.close();
+    await new Promise((r) => short.close(r));
   });
 });

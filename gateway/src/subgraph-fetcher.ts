@@ -25,8 +25,11 @@ export interface SubgraphReply {
 
 export interface SubgraphFetcher {
   send(call: SubgraphCall): Promise<SubgraphReply>;
-  /** Calls made, HTTP requests sent, calls that joined an identical read in flight, calls that travelled in a batch. */
-  readonly stats: { calls: number; sent: number; shared: number; batched: number };
+  /**
+   * Calls made, HTTP requests sent, calls that joined an identical read in flight, calls that
+   * travelled in a batch, reads sent again after their reused socket was reset.
+   */
+  readonly stats: { calls: number; sent: number; shared: number; batched: number; retried: number };
   close(): void;
 }
 
@@ -38,6 +41,9 @@ export interface SubgraphFetcherOptions {
   /** Told every HTTP request's outcome (status, or "network") and time, by subgraph URL. */
   onHttp?: (url: URL, outcome: string, seconds: number) => void;
 }
+
+/** Idle keep-alive sockets are closed after this long (subgraphs keep theirs 65 s). */
+export const IDLE_SOCKET_MS = 30_000;
 
 /** An answer the subgraph gave that is not GraphQL JSON with a 2xx status. */
 export class SubgraphHttpError extends Error {
@@ -90,17 +96,27 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): SubgraphFetcher {
   const share = options.share ?? true;
   const batching = options.batch ?? true;
-  const stats = { calls: 0, sent: 0, shared: 0, batched: 0 };
+  const stats = { calls: 0, sent: 0, shared: 0, batched: 0, retried: 0 };
   // Every socket a burst opened stays open for the next (Node keeps 256 idle by default and
   // closes the rest, so each burst of 1,000 concurrent votes opened ~750 new connections at once;
   // the subgraph closes idle ones after its keep-alive timeout).
-  const agentOptions = { keepAlive: true, maxFreeSockets: 4096 };
+  // `timeout`: an idle socket is closed by us first. Without it Node's agent ignores the server's
+  // `Keep-Alive: timeout=…` hint (it only ever shortens a timeout it has), so it kept every socket
+  // forever and reused one just as the subgraph closed it: ECONNRESET, a DOWNSTREAM_SERVICE_ERROR
+  // for a whole burst of sockets opened together. With it, the agent closes idle sockets at
+  // IDLE_SOCKET_MS or a second before the server's announced keep-alive timeout, if sooner.
+  const agentOptions = { keepAlive: true, maxFreeSockets: 4096, timeout: IDLE_SOCKET_MS };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const inflight = new Map<string, Flight>();
   const batches = new Map<string, Flight[]>();
 
-  const post = (url: URL, headers: Record<string, string>, body: string): Promise<Raw> =>
+  /**
+   * `retry`: a read whose reused keep-alive socket was reset before any answer is sent once more
+   * on a fresh socket (the server closed the socket as we wrote to it; sending a read twice is
+   * harmless). A mutation never is: it may have run.
+   */
+  const post = (url: URL, headers: Record<string, string>, body: string, retry: boolean): Promise<Raw> =>
     new Promise((resolve, reject) => {
       stats.sent++;
       const started = process.hrtime.bigint();
@@ -120,7 +136,13 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           });
         },
       );
-      req.on('error', (e) => (done('network'), reject(e)));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        done('network');
+        if (retry && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+          stats.retried++;
+          resolve(post(url, headers, body, false));
+        } else reject(e);
+      });
       req.end(body);
     });
 
@@ -136,7 +158,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
 
   const sendAlone = async (flight: Flight) => {
     try {
-      const raw = await post(flight.call.url, flight.call.headers, flight.call.body);
+      const raw = await post(flight.call.url, flight.call.headers, flight.call.body, !!flight.call.read);
       if (raw.status < 200 || raw.status > 299 || !isJson(raw.contentType)) throw new SubgraphHttpError(raw.status, raw.text);
       const result = JSON.parse(raw.text) as unknown;
       if (!isObject(result)) throw new SubgraphHttpError(raw.status, raw.text);
@@ -150,7 +172,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
     const { url, headers } = flights[0]!.call;
     let raw: Raw;
     try {
-      raw = await post(url, headers, `[${flights.map((f) => f.call.body).join(',')}]`);
+      raw = await post(url, headers, `[${flights.map((f) => f.call.body).join(',')}]`, true);
     } catch (e) {
       for (const f of flights) fail(f, e);
       return;
