@@ -5,12 +5,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { ROOT, require, canonical, fmt, median, ratio, runJsonChild, table } from './lib/util.mjs';
-import { createMeter } from './lib/meter.mjs';
-import { procAvailable } from './lib/proc-cpu.mjs';
-import { throughputOps } from './operations.mjs';
-import { MIX_OPS } from './mix/operations.mjs';
-import { buildMix, seededRandom, writeMix } from './mix/requests.mjs';
+import { ROOT, require, canonical, fmt, median, ratio, runJsonChild, table } from '../lib/util.mjs';
+import { createMeter } from '../lib/meter.mjs';
+import { procAvailable } from '../lib/proc-cpu.mjs';
+import { throughputOps } from '../operations.mjs';
+import { MIX_OPS } from '../mix/operations.mjs';
+import { buildMix, seededRandom, writeMix } from '../mix/requests.mjs';
 
 const shared = require('@plaza/shared');
 const ANON = { id: null, name: null, roles: [], communityIds: [] };
