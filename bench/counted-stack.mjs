@@ -28,9 +28,14 @@ export async function startCountedStack(databaseUrl, secrets) {
   await mk('issues', 'createIssuesDataSource', { sessionsUrl: urls.sessions });
   await mk('volunteering', 'createVolunteeringDataSource', { sessionsUrl: urls.sessions, issuesUrl: urls.issues });
   const { createGatewayServer } = require('@plaza/gateway');
-  const gw = await createGatewayServer({ subgraphUrls: urls, jwtSecret: secrets.JWT_SECRET, gatewaySecret: secrets.GATEWAY_SECRET, log,
+  const gw = await createGatewayServer({
+    subgraphUrls: urls,
+    jwtSecret: secrets.JWT_SECRET,
+    gatewaySecret: secrets.GATEWAY_SECRET,
+    log,
     // The 100-row lists with nested lists are over the default cost budget; only SQL is counted here.
-    limits: { maxCost: 10_000_000 } });
+    limits: { maxCost: 10_000_000 },
+  });
   const port = await gw.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   const reset = () => Object.values(counters).forEach((c) => c.reset());

@@ -74,7 +74,14 @@ const header = `# Bench ${now.toISOString()} — ${CFG.mode} mode
 
 - machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, commit ${commit}
 - load: bench/load.mjs in a separate process on loopback, ${CONNECTIONS} connections, warm-up ${CFG.warmSec} s, ${CFG.rounds} rounds × ${CFG.durationSec} s (identical requests in section 1: ${CFG.identicalSec} s), A/B order alternated per round
-${process.env.BENCH_GATEWAY_PRELOAD || process.env.BENCH_SUBGRAPH_PRELOAD ? `- **EXPERIMENT**: preloaded gateway=${process.env.BENCH_GATEWAY_PRELOAD ?? '-'} subgraphs=${process.env.BENCH_SUBGRAPH_PRELOAD ?? '-'} (${Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_')).map(([k, v]) => `${k}=${v}`).join(' ')})\n` : ''}- every server is its own process: 3 subgraphs, our gateway, Hive Gateway ${require('@graphql-hive/gateway/package.json').version}; NODE_ENV=production; Postgres ${'127.0.0.1:5432'} (database of its own, demo world)`;
+${
+  process.env.BENCH_GATEWAY_PRELOAD || process.env.BENCH_SUBGRAPH_PRELOAD
+    ? `- **EXPERIMENT**: preloaded gateway=${process.env.BENCH_GATEWAY_PRELOAD ?? '-'} subgraphs=${process.env.BENCH_SUBGRAPH_PRELOAD ?? '-'} (${Object.entries(process.env)
+        .filter(([k]) => k.startsWith('PLAZA_EXP_'))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')})\n`
+    : ''
+}- every server is its own process: 3 subgraphs, our gateway, Hive Gateway ${require('@graphql-hive/gateway/package.json').version}; NODE_ENV=production; Postgres ${'127.0.0.1:5432'} (database of its own, demo world)`;
 console.log(header);
 out.push(header + '\n');
 

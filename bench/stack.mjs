@@ -1,12 +1,12 @@
 // The system under test of `npm run bench`: a database of its own with the demo year, every
-// subgraph and our gateway a process of its own (@plaza/shared/stack, as the process-mode tests
-// start them), plus Hive Gateway and our gateway without in-flight sharing beside them.
+// subgraph a process of its own (@plaza/shared/stack, as the process-mode tests start them),
+// then our gateway, Hive Gateway and our gateway without in-flight sharing, started together.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, require, freePort, startChild, waitHttp } from './lib/util.mjs';
 
 const shared = require('@plaza/shared');
-const { startSystemProcesses } = require('@plaza/shared/stack');
+const { entryOf, startProc, startSystemProcesses, waitReady } = require('@plaza/shared/stack');
 const { createTestDatabase } = require('@plaza/shared/testing');
 const { Client } = require('pg');
 
@@ -57,17 +57,25 @@ export async function startStack({ secrets, profile, profDir, say }) {
         sessions: [...subPreload, ...profFlags('sessions')],
         issues: [...subPreload, ...profFlags('issues')],
         volunteering: [...subPreload, ...profFlags('volunteering')],
-        gateway: [...preload, ...profFlags('gateway')],
       },
+      gateway: false,
     });
-    const [hp, np] = [await freePort(), await freePort()];
+    // The three gateways start together, each idle while the others are measured.
+    const [gp, hp, np] = [await freePort(), await freePort(), await freePort()];
+    const ours = startProc('gateway', entryOf('gateway'), { ...base, ...exp, ...system.urlEnv, PORT: String(gp) }, { nodeArgs: [...preload, ...profFlags('gateway')] });
     const hive = startChild('hive', [join(ROOT, 'bench', 'hive-gateway.mjs')], { ...base, ...system.urlEnv, PORT: String(hp) });
     // Section 1 also runs our gateway without in-flight sharing (a process of its own, idle otherwise).
-    const noshare = startChild('gateway-noshare', [join(ROOT, 'gateway', 'dist', 'index.js')], { ...base, ...exp, ...system.urlEnv, PLAZA_SHARE_INFLIGHT: '0', PORT: String(np) }, { nodeArgs: preload });
-    children.push(hive, noshare);
+    const noshare = startChild(
+      'gateway-noshare',
+      [join(ROOT, 'gateway', 'dist', 'index.js')],
+      { ...base, ...exp, ...system.urlEnv, PLAZA_SHARE_INFLIGHT: '0', PORT: String(np) },
+      { nodeArgs: preload },
+    );
+    children.push(ours, hive, noshare);
+    await waitReady(`http://127.0.0.1:${gp}/ready`, ours);
     await waitHttp(`http://127.0.0.1:${hp}/readiness`, { child: hive });
     await waitHttp(`http://127.0.0.1:${np}/ready`, { child: noshare });
-    const o = system.origins;
+    const o = { ...system.origins, gateway: `http://127.0.0.1:${gp}` };
     say(`up: ours ${o.gateway}, hive :${hp}, ours without sharing :${np}, subgraphs ${o.sessions} ${o.issues} ${o.volunteering}`);
     const urls = { sessions: `${o.sessions}/graphql`, issues: `${o.issues}/graphql`, volunteering: `${o.volunteering}/graphql` };
     return {
@@ -77,7 +85,7 @@ export async function startStack({ secrets, profile, profDir, say }) {
       ours: `${o.gateway}/graphql`,
       hive: `http://127.0.0.1:${hp}/graphql`,
       oursNoShare: `http://127.0.0.1:${np}/graphql`,
-      byName: { ...system.byName, hive, noshare },
+      byName: { ...system.byName, gateway: ours, hive, noshare },
       stop,
     };
   } catch (e) {

@@ -23,7 +23,14 @@ export async function analytics({ counted, stack, section }) {
     counted.reset();
     await post(counted.url, query);
     const c = counted.counts();
-    rows.push([name, fmt(median(times), 1), fmt(Math.max(...times), 1), Object.entries(c).map(([k, v]) => `${k}: ${v}`).join(', ')]);
+    rows.push([
+      name,
+      fmt(median(times), 1),
+      fmt(Math.max(...times), 1),
+      Object.entries(c)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', '),
+    ]);
   }
   section('6. Analytics on the demo dataset (one client, through our gateway, 7 runs after a warm-up)', table(['query', 'median ms', 'max ms', 'SQL statements per subgraph'], rows));
 }

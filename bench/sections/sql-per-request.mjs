@@ -29,7 +29,10 @@ export async function sqlPerRequest({ counted, fixtures, section }) {
     const equal = Object.keys(per[5].counts).every((k) => per[5].counts[k] === per[100].counts[k]);
     const ok = equal || rep === 0;
     allEqual &&= ok;
-    const show = (p) => Object.entries(p.counts).map(([k, v]) => `${k[0]}:${v}`).join(' ');
+    const show = (p) =>
+      Object.entries(p.counts)
+        .map(([k, v]) => `${k[0]}:${v}`)
+        .join(' ');
     rows.push([op.name, `${per[5].rows} → ${per[100].rows}`, show(per[5]), show(per[100]), rep, verdict(ok) + (equal ? '' : ' (extra stage, no repeats)')]);
   }
   section(

@@ -46,5 +46,8 @@ export async function startup({ say, section }) {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  section('5. Start-up: `node scripts/start.mjs`, embedded default (no DATABASE_URL / REDIS_URL), to /ready 200', `${table(['start', 'seconds', '< 30 s'], rows)}\n\n(ran from a scratch root with scripts/ copied and the packages linked, so .data/pg is fresh — the cold start includes initdb and loading the demo year; pg on a free port via PLAZA_EMBEDDED_PG_PORT)`);
+  section(
+    '5. Start-up: `node scripts/start.mjs`, embedded default (no DATABASE_URL / REDIS_URL), to /ready 200',
+    `${table(['start', 'seconds', '< 30 s'], rows)}\n\n(ran from a scratch root with scripts/ copied and the packages linked, so .data/pg is fresh — the cold start includes initdb and loading the demo year; pg on a free port via PLAZA_EMBEDDED_PG_PORT)`,
+  );
 }

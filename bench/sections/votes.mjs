@@ -41,7 +41,17 @@ export async function votes({ stack, fixtures, pg, cfg, secrets, say, section })
       const ok = okIds && okSeen && res.errors === 0;
       exact &&= ok;
       runs[t.key].push(res.votesPerSec);
-      rows.push([r + 1, t.key, res.votes, res.errors, fmt(res.seconds, 2), fmt(res.votesPerSec), `${fmt(res.p50)} / ${fmt(res.p99)}`, ids.map((id) => `${before[id].count}→${after[id].count}`).join(', '), verdict(ok)]);
+      rows.push([
+        r + 1,
+        t.key,
+        res.votes,
+        res.errors,
+        fmt(res.seconds, 2),
+        fmt(res.votesPerSec),
+        `${fmt(res.p50)} / ${fmt(res.p99)}`,
+        ids.map((id) => `${before[id].count}→${after[id].count}`).join(', '),
+        verdict(ok),
+      ]);
       if (res.errors) say(`vote errors: ${res.firstErrors.join(' | ')}`);
     }
   }
@@ -52,10 +62,13 @@ export async function votes({ stack, fixtures, pg, cfg, secrets, say, section })
     [
       table(['round', 'target', 'votes', 'errors', 'seconds', 'votes/s', 'p50 / p99 ms', 'supportCount before→after', 'exact'], rows),
       '',
-      table(['target', 'measured', 'verdict'], [
-        ['votes exact (count = distinct voters, = support rows, = what the gateway reads)', exact ? 'exact' : 'NOT exact', verdict(exact)],
-        ['gateway ≥ 0.7× direct votes/s', `${fmt(g)} vs ${fmt(d)} = ${fmt(ratio(g, d), 2)}×`, verdict(ratio(g, d) >= 0.7)],
-      ]),
+      table(
+        ['target', 'measured', 'verdict'],
+        [
+          ['votes exact (count = distinct voters, = support rows, = what the gateway reads)', exact ? 'exact' : 'NOT exact', verdict(exact)],
+          ['gateway ≥ 0.7× direct votes/s', `${fmt(g)} vs ${fmt(d)} = ${fmt(ratio(g, d), 2)}×`, verdict(ratio(g, d) >= 0.7)],
+        ],
+      ),
     ].join('\n'),
   );
 }

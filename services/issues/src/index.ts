@@ -22,7 +22,9 @@ export const main = createSubgraphMain({
   // Live updates: committed issue events go to the bus, follows in the same order as the events
   // (myIssueEvents routing on every gateway).
   relay: {
-    table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload,
+    table: 'issue_event',
+    topic: 'issueEvents',
+    toPayload: issueEventPayload,
     alongside: { table: 'follow_event', topic: 'followEvents', toPayload: followEventPayload },
   },
   createServer: ({ env, dataSource, readDataSource, log, metrics }) =>

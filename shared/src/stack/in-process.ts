@@ -9,6 +9,8 @@ type Main = (env: Record<string, unknown>, deps?: { pubsub?: PubSub }) => Promis
 /** A subgraph package's exported `main`, or null while the package is not built yet. */
 export function loadSubgraphMain(name: SubgraphPackage): Main | null {
   try {
+    // By name at run time: the services depend on shared, not the other way round.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(`@plaza/${name}`) as { main?: Main };
     return typeof mod.main === 'function' ? mod.main : null;
   } catch (e) {
@@ -23,6 +25,7 @@ export function loadSubgraphMain(name: SubgraphPackage): Main | null {
  */
 export function subgraphEnvSchema(name: SubgraphPackage): ZodTypeAny {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(`@plaza/${name}/dist/env.js`) as Record<string, unknown>;
     const found = Object.entries(mod).find(([k]) => k.endsWith('EnvSchema'))?.[1];
     if (found) return found as ZodTypeAny;
