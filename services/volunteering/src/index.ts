@@ -7,7 +7,7 @@ import { createServer } from './server';
 export { createServer } from './server';
 export { createVolunteeringDataSource, SCHEMA } from './data-source';
 export { buildVolunteeringSchema } from './schema';
-export { SubgraphDirectory, type ForeignDirectory } from './foreign/foreign.directory';
+export { SubgraphDirectory, type ForeignDirectory } from './federation/subgraphs.directory';
 export { seedDemo } from './seed/demo.seed';
 
 /** Starts the service as its own process (also used by the one-process start and the test stack); it publishes no events. */
