@@ -1,4 +1,4 @@
-// Load worker, run as its own process by bench/throughput.mjs so the load never shares a CPU
+// Load worker, run as its own process by bench/sections/throughput.mjs so the load never shares a CPU
 // queue with what it measures. Reads one JSON job on stdin, prints one JSON line.
 // Job: { url, connections, durationSec, timeoutSec?, and either
 //   body, headers?, sign?: { viewer, secret }, expectBody?   — one request, repeated; or

@@ -16,6 +16,7 @@ const require = createRequire(join(root, 'package.json'));
 // type-graphql reads decorator metadata as @plaza/shared loads: the polyfill must come first.
 require('reflect-metadata');
 const shared = require('@plaza/shared');
+const stack = require('@plaza/shared/stack');
 
 const SERVICES = [
   { name: 'sessions', port: 4001 },
@@ -238,7 +239,7 @@ function commonEnv(databaseUrl, services) {
   return { ...env0, DATABASE_URL: databaseUrl, ...urls };
 }
 
-/** One process: each package's main(env) with its own env schema applied to its own PORT. */
+/** One process: each package's main(env) with its own env schema applied to its own PORT (@plaza/shared/stack). */
 async function startInProcess(databaseUrl, services) {
   // Traces name this one process `plaza` (OTEL_SERVICE_NAME wins); the packages' own
   // startTracing calls share this provider. Registered first, so shut down (flushed) last.
@@ -248,34 +249,13 @@ async function startInProcess(databaseUrl, services) {
   const pubsub = shared.MemoryPubSub ? new shared.MemoryPubSub({ log: shared.createLogger('pubsub', env0.LOG_LEVEL || 'info') }) : undefined;
   if (pubsub) cleanups.push(() => pubsub.close());
   const base = commonEnv(databaseUrl, services);
-  for (const s of services) {
-    const pkg = require(join(root, 'services', s.name));
-    const env = parseServiceEnv(s.name, { ...base, PORT: String(s.port) });
-    const running = await pkg.main(env, { pubsub });
-    cleanups.push(() => running.close());
-  }
+  const subgraphs = await stack.startSubgraphsInProcess({ names: services.map((s) => s.name), env: base, ports: Object.fromEntries(services.map((s) => [s.name, s.port])), pubsub });
+  cleanups.push(() => subgraphs.close());
   const gateway = require(join(root, 'gateway'));
   const genv = shared.parseEnv(gateway.gatewayEnvSchema, base);
   const running = await gateway.main(genv, { pubsub });
   cleanups.push(() => running.close());
   return genv;
-}
-
-/** A service's own env schema (src/env.ts exports `<name>EnvSchema`), so its defaults apply. */
-function parseServiceEnv(name, source) {
-  let schema;
-  try {
-    const mod = require(join(root, 'services', name, 'dist', 'env.js'));
-    schema = Object.entries(mod).find(([k]) => k.endsWith('EnvSchema'))?.[1];
-  } catch {
-    /* fall back below */
-  }
-  schema ??= shared.serviceEnvSchema(0).passthrough();
-  try {
-    return shared.parseEnv(schema, source);
-  } catch (e) {
-    throw new Error(`${name}: ${e.message}`, { cause: e });
-  }
 }
 
 /**

@@ -130,3 +130,12 @@ export function canonical(v) {
   if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
   return JSON.stringify(v);
 }
+
+export const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+
+/** POSTs one GraphQL operation; the answer parsed (a non-JSON answer throws). */
+export async function postGraphql(url, query, variables = {}, headers = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  return { status: res.status, text, json: JSON.parse(text) };
+}

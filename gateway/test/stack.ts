@@ -1,48 +1,16 @@
 import 'reflect-metadata';
 import { createTestDatabase, TEST_GATEWAY_SECRET, TEST_JWT_SECRET, type GraphQLResponse, type TestDatabase } from '@plaza/shared/testing';
-import { MemoryPubSub, parseEnv, RedisPubSub, serviceEnvSchema, signToken, type PubSub, type Role } from '@plaza/shared';
-import type { ZodTypeAny } from 'zod';
+import { MemoryPubSub, RedisPubSub, signToken, type PubSub, type Role } from '@plaza/shared';
+import { startSubgraphsInProcess, type InProcessSubgraphs } from '@plaza/shared/stack';
 import { createGatewayServer, supergraphSubgraphs, type GatewayApp, type GatewaySubscriptionOptions } from '../src/server';
 import { readSupergraph } from '../src/gateway';
 import { SUBGRAPHS, type SubgraphName } from '../src/env';
 
 /**
  * The whole federated system in this process, for end-to-end tests: every subgraph the committed
- * supergraph names, started through its exported `main(env)` (as `npm start` does) on a free port against one
- * fresh database, and the gateway pointed at them. Reuse it: `const stack = await startStack()`.
+ * supergraph names, started through its exported `main(env)` (@plaza/shared/stack, as `npm start`
+ * does) on a free port against one fresh database, and the gateway pointed at them. Reuse it: `const stack = await startStack()`.
  */
-
-interface Running {
-  port: number;
-  close(): Promise<void>;
-}
-type Main = (env: Record<string, unknown>, deps?: { pubsub?: PubSub }) => Promise<Running>;
-
-/** A subgraph package's `main`, or null while the package is not built yet. */
-export function loadMain(name: SubgraphName): Main | null {
-  try {
-    const mod = require(`@plaza/${name}`) as { main?: Main };
-    return typeof mod.main === 'function' ? mod.main : null;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return null;
-    throw e;
-  }
-}
-
-/**
- * The service's own env schema (its src/env.ts exports `<name>EnvSchema`), so its defaults
- * apply; else the common subgraph schema, keeping unknown keys.
- */
-export function envSchemaOf(name: SubgraphName): ZodTypeAny {
-  try {
-    const mod = require(`@plaza/${name}/dist/env.js`) as Record<string, unknown>;
-    const found = Object.entries(mod).find(([k]) => k.endsWith('EnvSchema'))?.[1];
-    if (found) return found as ZodTypeAny;
-  } catch {
-    /* not built with an env.ts: the common schema below */
-  }
-  return serviceEnvSchema(0).passthrough();
-}
 
 /**
  * Counts every SQL statement any service of this process sends, at the driver: the services
@@ -125,8 +93,7 @@ export interface Stack {
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase('gateway');
   const counter = new DriverStatementCounter();
-  const running: Running[] = [];
-  const subgraphs: Partial<Record<SubgraphName, string>> = {};
+  let started: InProcessSubgraphs | null = null;
   const memoryBus = o.bus === 'memory' ? new MemoryPubSub() : null;
   const buses: PubSub[] = [];
   // One bus per gateway: Redis as separate processes would have it, or the shared in-process one.
@@ -143,30 +110,24 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     await memoryBus?.close();
   };
   try {
-    // In dependency order: issues checks ids against sessions, volunteering against both.
     const composed = supergraphSubgraphs(readSupergraph());
-    for (const name of SUBGRAPHS) {
-      if (!(name in composed) || (o.only && !o.only.includes(name))) continue;
-      const main = loadMain(name);
-      if (!main) throw new Error(`the supergraph has ${name} but @plaza/${name} is not built (npm run build)`);
-      const raw: Record<string, string | undefined> = {
+    const names = SUBGRAPHS.filter((name) => name in composed && (!o.only || o.only.includes(name)));
+    started = await startSubgraphsInProcess({
+      names,
+      env: {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         DATABASE_URL: db.url,
         REDIS_URL: o.bus === 'memory' ? undefined : o.redisUrl,
         GATEWAY_SECRET: TEST_GATEWAY_SECRET,
         JWT_SECRET: TEST_JWT_SECRET,
-        PORT: '0',
         HOST: '127.0.0.1',
-        SESSIONS_URL: subgraphs.sessions,
-        ISSUES_URL: subgraphs.issues,
         ...o.env,
-      };
-      const env = parseEnv(envSchemaOf(name), raw as NodeJS.ProcessEnv);
-      const r = await main(env, memoryBus ? { pubsub: memoryBus } : {});
-      running.push(r);
-      subgraphs[name] = `http://127.0.0.1:${r.port}/graphql`;
-    }
+      },
+      pubsub: memoryBus ?? undefined,
+    });
+    const subgraphs = started.urls;
+    const closeSubgraphs = started.close;
     const newGateway = () =>
       createGatewayServer({
         subgraphUrls: subgraphs as Record<string, string>,
@@ -209,14 +170,14 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       async stop() {
         for (const g of extra) await g.close().catch(() => {});
         await gateway.close();
-        for (const r of running.reverse()) await r.close();
+        await closeSubgraphs();
         await closeBuses();
         counter.restore();
         await db.drop();
       },
     };
   } catch (e) {
-    for (const r of running.reverse()) await r.close().catch(() => {});
+    await started?.close().catch(() => {});
     await closeBuses();
     counter.restore();
     await db.drop().catch(() => {});

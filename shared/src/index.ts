@@ -27,3 +27,4 @@ export * from './overview-key.type';
 export * from './read-replica';
 export * from './metrics';
 export * from './tracing';
+export * from './subgraph-main';

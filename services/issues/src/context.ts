@@ -1,7 +1,7 @@
 import { lazyLoaderSet, type SubgraphContext } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import type { SessionsDirectory } from './directory/sessions.directory';
-import { IssueEventService } from './events/issue-event.service';
+import type { SessionsDirectory } from './federation/sessions.directory';
+import { IssueEventService } from './issue-event/issue-event.service';
 import { issueLoaders } from './issue/issue.loaders';
 import { IssueService, type Clock } from './issue/issue.service';
 import { LoopService } from './loop/loop.service';

@@ -1,5 +1,5 @@
 import { createDataSource, DEFAULT_DATABASE_URL, type StatementCounter } from '@plaza/shared';
-import { IssueEvent } from './events/issue-event.entity';
+import { IssueEvent } from './issue-event/issue-event.entity';
 import { Evaluation, Feedback, Outcome } from './issue/feedback.entity';
 import { Issue } from './issue/issue.entity';
 import { LedgerEntry } from './issue/ledger-entry.entity';

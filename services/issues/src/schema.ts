@@ -2,7 +2,7 @@ import { buildFederatedSchema } from '@plaza/shared';
 import { AnalyticsResolver } from './analytics/analytics.resolver';
 import { overviewReferences } from './overview/overview.reference';
 import { CategoryCount, Overview } from './overview/overview.entity';
-import { IssueEventResolver } from './events/issue-event.resolver';
+import { IssueEventResolver } from './issue-event/issue-event.resolver';
 import { stubReferences } from './federation/refs.reference';
 import { CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver } from './federation/refs.resolver';
 import { GridRef, SessionRef, TopicProposalRef } from './federation/refs.entity';

@@ -1,7 +1,7 @@
 import { createLogger, createSubgraphApp, csvExportRoute, replicaLagRoute, type App, type Logger, type ServiceMetrics } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type IssuesContext } from './context';
-import { SessionsDirectory } from './directory/sessions.directory';
+import { SessionsDirectory } from './federation/sessions.directory';
 import { issuesExport } from './export/issues.export';
 import { departmentsExport } from './league/league.export';
 import type { Clock } from './issue/issue.service';

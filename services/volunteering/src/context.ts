@@ -4,7 +4,7 @@ import { activityLoaders } from './activity/activity.loaders';
 import { ActivityService } from './activity/activity.service';
 import { cadreLoaders } from './cadre/cadre.loaders';
 import { CadreService } from './cadre/cadre.service';
-import type { ForeignDirectory } from './foreign/foreign.directory';
+import type { ForeignDirectory } from './federation/subgraphs.directory';
 import { overviewLoaders } from './overview/overview.loaders';
 import { teamLoaders } from './team/team.loaders';
 import { TeamService } from './team/team.service';

@@ -2,7 +2,7 @@ import { buildFederatedSchema } from '@plaza/shared';
 import { activityReferences } from './activity/activity.reference';
 import { ActivityResolver, SessionActivitiesResolver } from './activity/activity.resolver';
 import { CadreResolver, CommunityCadresResolver } from './cadre/cadre.resolver';
-import { foreignReferences } from './foreign/foreign.reference';
+import { foreignReferences } from './federation/refs.reference';
 import { Overview } from './overview/overview.entity';
 import { overviewReferences } from './overview/overview.reference';
 import { teamReferences } from './team/team.reference';

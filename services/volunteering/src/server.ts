@@ -2,7 +2,7 @@ import { createLogger, createSubgraphApp, type App, type Logger, csvExportRoute,
 import type { DataSource } from 'typeorm';
 import { createLoaders, createServices, type VolunteeringContext } from './context';
 import { activitiesExport } from './export/activities.export';
-import { SubgraphDirectory, type ForeignDirectory } from './foreign/foreign.directory';
+import { SubgraphDirectory, type ForeignDirectory } from './federation/subgraphs.directory';
 import { buildVolunteeringSchema } from './schema';
 
 export interface VolunteeringDeps {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ok, TEST_GATEWAY_SECRET, viewer } from '@plaza/shared/testing';
-import { SubgraphDirectory } from '../src/foreign/foreign.directory';
+import { SubgraphDirectory } from '../src/federation/subgraphs.directory';
 import { startVolunteering, type VolunteeringHarness } from './harness';
 
 let h: VolunteeringHarness;

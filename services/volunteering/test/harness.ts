@@ -4,7 +4,7 @@ import { createTestDatabase, subgraphRequest, TEST_GATEWAY_SECRET, type TestData
 // @plaza/sessions is a test-only dependency: package.json should list it under devDependencies.
 import { buildSessionsSchema, createServer as createSessionsServer, createSessionsDataSource, SCHEMA as SESSIONS_SCHEMA } from '@plaza/sessions';
 import { createVolunteeringDataSource, SCHEMA } from '../src/data-source';
-import { SubgraphDirectory, type CommunityOwned, type ForeignDirectory } from '../src/foreign/foreign.directory';
+import { SubgraphDirectory, type CommunityOwned, type ForeignDirectory } from '../src/federation/subgraphs.directory';
 import { createServer } from '../src/server';
 
 /**

@@ -1,5 +1,5 @@
 import { connectionTypes } from '@plaza/shared';
-import { IssueEvent } from '../events/issue-event.entity';
+import { IssueEvent } from '../issue-event/issue-event.entity';
 import { Issue } from './issue.entity';
 
 export const { Connection: IssueConnection } = connectionTypes('Issue', Issue);

@@ -1,7 +1,7 @@
 import { batchByArgs, byIdLoader, emptyPage, groupLoader, isUuid, rowsByKeys, type Viewer } from '@plaza/shared';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { IssueEventService } from '../events/issue-event.service';
+import type { IssueEventService } from '../issue-event/issue-event.service';
 import { Plan } from '../votes/plan.entity';
 import { Evaluation, Feedback, Outcome } from './feedback.entity';
 import type { IssueFilter } from './issue.input';

@@ -13,8 +13,8 @@ import {
   type Viewer,
 } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import type { SessionsDirectory } from '../directory/sessions.directory';
-import { appendEvents } from '../events/event-log';
+import type { SessionsDirectory } from '../federation/sessions.directory';
+import { appendEvents } from '../issue-event/issue-event.writer';
 import { autoFollow } from '../follow/follow.store';
 import { Issue } from './issue.entity';
 import { FINISHED_STATUSES, IssueEventKind, IssueStatus } from './issue.enums';

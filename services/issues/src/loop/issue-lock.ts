@@ -1,6 +1,6 @@
 import { inTransaction, isUuid, NotFoundError } from '@plaza/shared';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { appendEvents, type EventDraft } from '../events/event-log';
+import { appendEvents, type EventDraft } from '../issue-event/issue-event.writer';
 import type { IssueLevel, IssueStatus } from '../issue/issue.enums';
 
 /** The request row as the locking transaction sees it. */

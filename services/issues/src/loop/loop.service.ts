@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, isUuid, NotFoundError, requireSignedIn, requireStaffOf, shanghaiDay, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import type { EventDraft } from '../events/event-log';
+import type { EventDraft } from '../issue-event/issue-event.writer';
 import { Issue } from '../issue/issue.entity';
 import { IssueEventKind, IssueLevel, IssueStatus } from '../issue/issue.enums';
 import { acceptsLedgerWork, expectMove, isEscalation, isFinished } from '../issue/issue.machine';

@@ -1,6 +1,6 @@
 import { inTransaction, shanghaiDay, startPeriodicJob, type Logger, type PeriodicJob, type SweepRun } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import { appendEvents } from '../events/event-log';
+import { appendEvents } from '../issue-event/issue-event.writer';
 import { IssueEventKind } from '../issue/issue.enums';
 import { overdueLedgerSql } from '../issue/issue.rules';
 import type { Clock } from '../issue/issue.service';

@@ -1,7 +1,7 @@
 import type { DemoTonight } from '@plaza/shared/demo';
 import { inTransaction } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import { appendEvents, type EventSubject } from '../events/event-log';
+import { appendEvents, type EventSubject } from '../issue-event/issue-event.writer';
 import { IssueEventKind, IssueStatus } from '../issue/issue.enums';
 
 /**

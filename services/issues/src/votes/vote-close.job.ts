@@ -1,6 +1,6 @@
 import { inTransaction, startPeriodicJob, type Logger, type PeriodicJob, type SweepRun } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import { appendEvents } from '../events/event-log';
+import { appendEvents } from '../issue-event/issue-event.writer';
 import { IssueEventKind } from '../issue/issue.enums';
 import { tallyNote } from './vote-window';
 

@@ -1,6 +1,6 @@
 import { BadUserInputError, ConflictError, isUuid, NotFoundError, requireResidentOrStaffOf, requireSignedIn, requireStaffOf, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import type { EventDraft } from '../events/event-log';
+import type { EventDraft } from '../issue-event/issue-event.writer';
 import { Issue } from '../issue/issue.entity';
 import { IssueEventKind, PlanStatus, type Stance } from '../issue/issue.enums';
 import { isFinished } from '../issue/issue.machine';

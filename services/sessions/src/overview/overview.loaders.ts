@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { OverviewService } from './overview.service';
-import type { Overview, OverviewKey } from './overview.type';
+import type { Overview, OverviewKey } from './overview.entity';
 
 /** `scope|from|to`; the two days are fixed-width, so a `|` inside a scope name stays unambiguous. */
 export const overviewCacheKey = (k: OverviewKey) => `${k.scope}|${k.from}|${k.to}`;

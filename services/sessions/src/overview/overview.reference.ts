@@ -1,6 +1,6 @@
 import type { SessionsContext } from '../context';
 import { checkKey } from './overview.service';
-import type { OverviewKey } from './overview.type';
+import type { OverviewKey } from './overview.entity';
 
 export const overviewReferences = {
   Overview: {

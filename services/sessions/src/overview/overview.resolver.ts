@@ -1,7 +1,7 @@
 import { CalendarDateScalar } from '@plaza/shared';
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { SessionsContext } from '../context';
-import { Overview, type OverviewFigures, type OverviewKey } from './overview.type';
+import { Overview, type OverviewFigures, type OverviewKey } from './overview.entity';
 
 /**
  * `Query.overview` answers only the key; each figure is loaded on demand through the per-request

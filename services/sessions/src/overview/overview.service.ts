@@ -1,7 +1,7 @@
 import { BadUserInputError, isCalendarDate, MAX_RANGE_YEARS, shanghaiDay, shanghaiDayEnd, shanghaiDayStart, shiftDay } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { parseScope, scopeParams, scopePredicate } from './overview.scope';
-import type { OverviewFigures, OverviewKey } from './overview.type';
+import type { OverviewFigures, OverviewKey } from './overview.entity';
 
 
 export interface OverviewArgs {

@@ -1,7 +1,7 @@
 import { CalendarDateScalar } from '@plaza/shared';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { VolunteeringContext } from '../context';
-import { CommunityRef, IssueRef, optionalRef, ref, SessionRef } from '../foreign/foreign.entity';
+import { CommunityRef, IssueRef, optionalRef, ref, SessionRef } from '../federation/refs.entity';
 import { VolunteerTeam } from '../team/team.entity';
 import { ActivityConnection } from './activity.connection';
 import { Activity } from './activity.entity';

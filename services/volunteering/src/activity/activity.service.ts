@@ -1,6 +1,6 @@
 import { BadUserInputError, isUuid, keysetPage, NotFoundError, requireSignedIn, requireStaffOf, shanghaiDayEnd, shanghaiDayStart, type Keyset, type Viewer } from '@plaza/shared';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import type { ForeignDirectory } from '../foreign/foreign.directory';
+import type { ForeignDirectory } from '../federation/subgraphs.directory';
 import type { TeamService } from '../team/team.service';
 import { Activity } from './activity.entity';
 import { parseRecordActivity, type RecordActivityInput } from './activity.input';

@@ -1,7 +1,7 @@
 import { connectionTypes } from '@plaza/shared';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { VolunteeringContext } from '../context';
-import { CommunityRef, ref } from '../foreign/foreign.entity';
+import { CommunityRef, ref } from '../federation/refs.entity';
 import { CadreCheckIn } from './cadre-check-in.entity';
 import { CheckInCadreInput } from './cadre.input';
 

@@ -1,6 +1,6 @@
 import { NotFoundError, requireSignedIn, requireStaffOf, type Keyset, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import type { ForeignDirectory } from '../foreign/foreign.directory';
+import type { ForeignDirectory } from '../federation/subgraphs.directory';
 import { CadreCheckIn } from './cadre-check-in.entity';
 import { parseCheckInCadre, type CheckInCadreInput } from './cadre.input';
 

@@ -2,7 +2,7 @@ import { connectionTypes } from '@plaza/shared';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ActivityConnection } from '../activity/activity.connection';
 import type { VolunteeringContext } from '../context';
-import { CommunityRef, IssueRef, ref } from '../foreign/foreign.entity';
+import { CommunityRef, IssueRef, ref } from '../federation/refs.entity';
 import { AddVolunteerInput, CreateTeamInput } from './team.input';
 import { TeamKind } from './team-kind.enum';
 import { VolunteerTeam } from './team.entity';

@@ -1,6 +1,6 @@
 import { BadUserInputError, isUniqueViolation, isUuid, keysetPage, NotFoundError, requireSignedIn, requireStaffOf, type Keyset, type Viewer } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
-import type { ForeignDirectory } from '../foreign/foreign.directory';
+import type { ForeignDirectory } from '../federation/subgraphs.directory';
 import { parseAddVolunteer, parseCreateTeam, type AddVolunteerInput, type CreateTeamInput } from './team.input';
 import { TeamAssignment } from './team-assignment.entity';
 import type { TeamKind } from './team-kind.enum';

@@ -5,12 +5,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { ROOT, require, canonical, fmt, median, ratio, runJsonChild, table } from './lib/util.mjs';
-import { createMeter } from './lib/meter.mjs';
-import { procAvailable } from './lib/proc-cpu.mjs';
-import { throughputOps } from './operations.mjs';
-import { MIX_OPS } from './mix/operations.mjs';
-import { buildMix, seededRandom, writeMix } from './mix/requests.mjs';
+import { ROOT, require, canonical, fmt, median, ratio, runJsonChild, table } from '../lib/util.mjs';
+import { createMeter } from '../lib/meter.mjs';
+import { procAvailable } from '../lib/proc-cpu.mjs';
+import { throughputOps } from '../operations.mjs';
+import { MIX_OPS } from '../mix/operations.mjs';
+import { buildMix, seededRandom, writeMix } from '../mix/requests.mjs';
 
 const shared = require('@plaza/shared');
 const ANON = { id: null, name: null, roles: [], communityIds: [] };
@@ -71,7 +71,12 @@ export async function throughput(ctx) {
     sample = await compareSample(mix, { gw, stack, secrets, size: 200 });
     const bearer = (t) => ({ url: t.url, mixFile, auth: 'bearer' });
     if (want('mixed')) {
-      parts.push({ name: 'mixed', title: `mixed workload (${mix.requests.length.toLocaleString('en')} distinct requests, ${MIX_OPS.length} operations, all roles)`, headline: true, targets: [gw.ours, gw.hive].map((t) => ({ ...t, job: bearer(t) })) });
+      parts.push({
+        name: 'mixed',
+        title: `mixed workload (${mix.requests.length.toLocaleString('en')} distinct requests, ${MIX_OPS.length} operations, all roles)`,
+        headline: true,
+        targets: [gw.ours, gw.hive].map((t) => ({ ...t, job: bearer(t) })),
+      });
     }
     if (want('issuesMix')) {
       const ops = ISSUES_ONLY;
@@ -116,14 +121,17 @@ export async function throughput(ctx) {
   // already been planned by every target (the answer check above).
   say('throughput: warm-up');
   for (const p of parts.filter((x) => !x.identical)) for (const t of p.targets) await runJsonChild(LOAD, { connections: ctx.connections, durationSec: cfg.warmSec, ...t.job });
-  if (!parts.some((x) => !x.identical)) for (const t of Object.values(gw)) await runJsonChild(LOAD, { connections: ctx.connections, durationSec: cfg.warmSec, ...parts[0].targets.find((x) => x.url === t.url).job });
+  if (!parts.some((x) => !x.identical))
+    for (const t of Object.values(gw)) await runJsonChild(LOAD, { connections: ctx.connections, durationSec: cfg.warmSec, ...parts[0].targets.find((x) => x.url === t.url).job });
   for (let r = 0; r < cfg.rounds; r++) {
     for (const p of parts) {
       const order = r % 2 ? [...p.targets].reverse() : p.targets;
       for (const t of order) {
         const res = await measure(t, t.job, seconds(p));
         (t.runs ??= []).push(res);
-        say(`round ${r + 1} ${p.name} ${t.key}: ${fmt(res.rps)} rps p50 ${res.p50} p99 ${res.p99}, CPU ${fmt(res.cpu.total, 2)} ms/req, ${fmt(res.calls.total, 2)} calls/req, ${fmt(res.sql.total, 2)} SQL/req (bad ${res.non2xx + res.errors + res.timeouts + res.mismatches})`);
+        say(
+          `round ${r + 1} ${p.name} ${t.key}: ${fmt(res.rps)} rps p50 ${res.p50} p99 ${res.p99}, CPU ${fmt(res.cpu.total, 2)} ms/req, ${fmt(res.calls.total, 2)} calls/req, ${fmt(res.sql.total, 2)} SQL/req (bad ${res.non2xx + res.errors + res.timeouts + res.mismatches})`,
+        );
       }
     }
   }
@@ -134,7 +142,9 @@ export async function throughput(ctx) {
     const runs = t.runs;
     const m = (f) => median(runs.map(f));
     return {
-      rps: m((x) => x.rps), p50: m((x) => x.p50), p99: m((x) => x.p99),
+      rps: m((x) => x.rps),
+      p50: m((x) => x.p50),
+      p99: m((x) => x.p99),
       cpu: Object.fromEntries([...TIERS, 'total'].map((k) => [k, m((x) => x.cpu[k])])),
       calls: Object.fromEntries(['sessions', 'issues', 'volunteering', 'total'].map((k) => [k, m((x) => x.calls[k])])),
       sql: m((x) => x.sql.total),
@@ -143,13 +153,34 @@ export async function throughput(ctx) {
     };
   };
   const row = (p, t, a) => [
-    ...(p ? [p] : []), t.key, t.runs.map((x) => fmt(x.rps)).join(' / '), fmt(a.rps), fmt(a.p50), fmt(a.p99),
-    ...TIERS.map((k) => (k === 'gateway' && t.pid === null ? '—' : fmt(a.cpu[k], 2))), fmt(a.cpu.total, 2),
+    ...(p ? [p] : []),
+    t.key,
+    t.runs.map((x) => fmt(x.rps)).join(' / '),
+    fmt(a.rps),
+    fmt(a.p50),
+    fmt(a.p99),
+    ...TIERS.map((k) => (k === 'gateway' && t.pid === null ? '—' : fmt(a.cpu[k], 2))),
+    fmt(a.cpu.total, 2),
     `${fmt(a.calls.total, 2)} (${fmt(a.calls.sessions, 1)}/${fmt(a.calls.issues, 1)}/${fmt(a.calls.volunteering, 1)})`,
     // Subgraphs called but no statement counted: their data sources no longer count (logging off?).
-    a.sql > 0 || !(a.calls.total > 0) ? fmt(a.sql, 1) : 'not counted', a.bad,
+    a.sql > 0 || !(a.calls.total > 0) ? fmt(a.sql, 1) : 'not counted',
+    a.bad,
   ];
-  const cols = ['RPS per round', 'RPS (median)', 'p50 ms', 'p99 ms', 'CPU ms/req gateway', 'sessions', 'issues', 'volunteering', 'PostgreSQL', 'all tiers', 'subgraph calls/req (s/i/v)', 'SQL/req', 'bad responses'];
+  const cols = [
+    'RPS per round',
+    'RPS (median)',
+    'p50 ms',
+    'p99 ms',
+    'CPU ms/req gateway',
+    'sessions',
+    'issues',
+    'volunteering',
+    'PostgreSQL',
+    'all tiers',
+    'subgraph calls/req (s/i/v)',
+    'SQL/req',
+    'bad responses',
+  ];
   const verdicts = [];
   const blocks = [];
 
@@ -165,7 +196,7 @@ export async function throughput(ctx) {
         const x = ratio(ours.rps, hive.rps);
         verdicts.push(['mixed', 'ours ≥ 1.5× Hive RPS, p99 no worse', `${fmt(x, 2)}× ; p99 ${fmt(ours.p99)} vs ${fmt(hive.p99)} ms`, verdict(x >= 1.5 && ours.p99 <= hive.p99)]);
         verdicts.push(['mixed', '≤ 8 ms CPU per request, all tiers (ours)', `${fmt(ours.cpu.total, 2)} ms (Hive ${fmt(hive.cpu.total, 2)})`, verdict(ours.cpu.total <= 8)]);
-        verdicts.push(['mixed', 'subgraph calls per request fewer than Hive\'s', `${fmt(ours.calls.total, 2)} vs ${fmt(hive.calls.total, 2)}`, verdict(ours.calls.total < hive.calls.total)]);
+        verdicts.push(['mixed', "subgraph calls per request fewer than Hive's", `${fmt(ours.calls.total, 2)} vs ${fmt(hive.calls.total, 2)}`, verdict(ours.calls.total < hive.calls.total)]);
       } else {
         const d = a['direct (issues)'];
         verdicts.push([p.name, 'ours ≥ 0.7× direct', `${fmt(ratio(ours.rps, d.rps), 2)}× (Hive ${fmt(ratio(hive.rps, d.rps), 2)}×)`, verdict(ratio(ours.rps, d.rps) >= 0.7)]);
@@ -177,7 +208,13 @@ export async function throughput(ctx) {
     blocks.push(
       `### 1a. Mixed workload (headline): ${mixParts.map((p) => p.title).join('; ')}`,
       '',
-      `Mix: ${Object.entries(mixSummary.viewersPerRole).map(([k, v]) => `${v} ${k}`).join(', ')} viewers + anonymous; requests by role ${Object.entries(mixSummary.perRole).map(([k, v]) => `${k} ${v}`).join(', ')}; by operation ${Object.entries(mixSummary.perOp).map(([k, v]) => `${k} ${v}`).join(', ')}. Each request drawn at random from the set.`,
+      `Mix: ${Object.entries(mixSummary.viewersPerRole)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')} viewers + anonymous; requests by role ${Object.entries(mixSummary.perRole)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; by operation ${Object.entries(mixSummary.perOp)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}. Each request drawn at random from the set.`,
       '',
       table(['workload', 'target', ...cols], rows),
       ...(sample?.differences.length ? ['', 'Sampled answers that differ:', '', table(['operation', 'targets', 'first difference'], sample.differences.slice(0, 10))] : []),
@@ -190,14 +227,26 @@ export async function throughput(ctx) {
       const a = Object.fromEntries(p.targets.map((t) => [t.key, agg(t)]));
       for (const t of p.targets) rows.push(row(p.title, t, a[t.key]));
       const vs = (k) => ratio(a[k].rps, a.hive.rps);
-      verdicts.push([p.title, 'identical: ours ≥ 1.5× Hive RPS, p99 no worse', `${fmt(vs('ours'), 2)}× ; p99 ${fmt(a.ours.p99)} vs ${fmt(a.hive.p99)} ms`, verdict(vs('ours') >= 1.5 && a.ours.p99 <= a.hive.p99)]);
+      verdicts.push([
+        p.title,
+        'identical: ours ≥ 1.5× Hive RPS, p99 no worse',
+        `${fmt(vs('ours'), 2)}× ; p99 ${fmt(a.ours.p99)} vs ${fmt(a.hive.p99)} ms`,
+        verdict(vs('ours') >= 1.5 && a.ours.p99 <= a.hive.p99),
+      ]);
       verdicts.push([p.title, 'identical, PLAZA_SHARE_INFLIGHT=0: ≥ 1.0× Hive', `${fmt(vs(gw.noshare.key), 2)}×`, verdict(vs(gw.noshare.key) >= 1)]);
       const direct = p.targets.find((t) => t.key.startsWith('direct'));
       if (direct) verdicts.push([p.title, 'ours ≥ 0.7× direct', `${fmt(ratio(a.ours.rps, a[direct.key].rps), 2)}×`, verdict(ratio(a.ours.rps, a[direct.key].rps) >= 0.7)]);
       const clean = Object.values(a).every((x) => x.bad === 0);
       verdicts.push([p.title, 'every response correct (2xx, same bytes)', clean ? 'all' : 'some failed/mismatched', verdict(clean)]);
     }
-    blocks.push('', `### 1b. Identical requests (one body from ${ctx.connections} connections; in-flight sharing collapses them)`, '', table(['operation', 'target', ...cols], rows), '', table(['operation', 'targets answered', 'data', 'check'], checks));
+    blocks.push(
+      '',
+      `### 1b. Identical requests (one body from ${ctx.connections} connections; in-flight sharing collapses them)`,
+      '',
+      table(['operation', 'target', ...cols], rows),
+      '',
+      table(['operation', 'targets answered', 'data', 'check'], checks),
+    );
   }
   const lost = parts.flatMap((p) => p.targets).reduce((s, t) => s + t.runs.reduce((q, x) => q + x.lostBackends, 0), 0);
   blocks.push(
