@@ -3,7 +3,7 @@ import { migrate } from '@plaza/shared';
 import { createTestDatabase, eventTableProblems, type TestDatabase } from '@plaza/shared/testing';
 import type { DataSource } from 'typeorm';
 import { createIssuesDataSource, SCHEMA } from '../src/data-source';
-import { followEventPayload, issueEventPayload } from '../src/events/issue-event.payload';
+import { followEventPayload, issueEventPayload } from '../src/issue-event/issue-event.payload';
 
 // The topic map (shared topics.ts) declares the messages; this holds the issues tables and this
 // service's mappers to it: a field declared there without its column, or not mapped, fails here.
