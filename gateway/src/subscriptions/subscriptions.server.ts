@@ -5,7 +5,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, TooManySubscriptionsError, type ErrorCode, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import { ANONYMOUS, eventSeq, MAX_BODY_BYTES, TooManySubscriptionsError, type ErrorCode, type PubSub, type TopicName, type Viewer } from '@plaza/shared';
 import { ByteLru } from './byte.lru';
 import { DocumentCache, type CachedDocument } from './document.cache';
 import { LatencyHistogram } from './latency.histogram';
@@ -15,7 +15,8 @@ import { SocketOutlet } from './socket.outlet';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './operation.limits';
 import { SubscriptionPlan, stable, type HydrateExecute } from './subscription.plan';
 import { hydrationLimitError, prepareRequest } from './subscription.request';
-import { TopicFeed, type Replay } from './topic.feed';
+import { TopicFeed } from './topic.feed';
+import { LogReplayer, type Replay } from './log.replayer';
 import { FollowIndex } from './follow.index';
 
 export interface AttachSubscriptionsOptions {
@@ -165,7 +166,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   const bufferLimit = o.bufferLimit ?? 1000;
   // A screen holds 3, a console a handful: the cap only stops one socket holding unbounded state.
   const maxPerConnection = o.maxSubscriptionsPerConnection ?? 100;
-  const pageSize = o.replayPageSize ?? 500;
+  const replayer = new LogReplayer(o.replay, o.replayPageSize ?? 500);
   const counters = { eventsReceived: 0, hydrations: 0, deliveries: 0 };
   const connections = new WeakMap<WebSocket, Connection>();
   const live = new Set<Connection>();
@@ -206,7 +207,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   const feedOf = <K extends TopicName>(topic: K): TopicFeed<K> => {
     let f = feeds.get(topic);
     if (!f) {
-      f = new TopicFeed(topic, o.pubsub, o.replay, () => counters.eventsReceived++, pageSize, o.log);
+      f = new TopicFeed(topic, o.pubsub, replayer, () => counters.eventsReceived++, o.log);
       feeds.set(topic, f);
     }
     return f;
@@ -248,24 +249,17 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   async function replayInto(member: Member, group: SubscriptionGroup, after: string) {
     const topic = group.plan.binding.topic;
     try {
-      let cursor = after;
-      for (;;) {
-        const page = await o.replay(topic, cursor, pageSize);
-        for (const raw of page) {
-          if (member.ended) return;
-          const e = decodePayload(topic, raw) as TopicMap[TopicName];
-          if (!group.plan.matches(e)) continue;
-          if (member.follower) {
-            const follower = member.follower;
-            await follows.ready((id) => id === follower);
-            if (!follows.follows(member.follower, (e as { issueId: string }).issueId)) continue;
-          }
-          // Back-pressure: a slow reader slows its replay instead of overflowing on it.
-          await member.drained(Math.floor(bufferLimit / 2));
-          member.replayed(e.seq, e.cursor, await group.render(e as never));
+      for await (const e of replayer.events(topic, after)) {
+        if (member.ended) return;
+        if (!group.plan.matches(e)) continue;
+        if (member.follower) {
+          const follower = member.follower;
+          await follows.ready((id) => id === follower);
+          if (!follows.follows(member.follower, (e as { issueId: string }).issueId)) continue;
         }
-        if (page.length < pageSize) break;
-        cursor = page[page.length - 1]!.cursor;
+        // Back-pressure: a slow reader slows its replay instead of overflowing on it.
+        await member.drained(Math.floor(bufferLimit / 2));
+        member.replayed(e.seq, e.cursor, await group.render(e as never));
       }
       member.goLive();
     } catch (e) {
@@ -307,10 +301,8 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       let group = groups.get(key);
       if (!group) {
         const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log, plan.binding.perFollower ? follows : undefined);
-        const listener = (e: any) => g.offer(e);
-        feed.listeners.add(listener);
         groups.set(key, (group = g));
-        g.detach = () => void feed.listeners.delete(listener);
+        g.detach = feed.listen((e) => g.offer(e));
       }
       const g = group;
       const m = new Member({ outlet: conn.outlet, id, delivered, log: o.log }, { bufferLimit, backlogBytes }, afterSeq, plan.after);
