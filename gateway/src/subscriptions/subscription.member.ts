@@ -40,6 +40,8 @@ export interface MemberSink {
   id: string;
   /** Called after each result went to the socket (counters, latency). */
   delivered: (r: SharedResult) => void;
+  /** Called once when the subscription ends, for whatever reason: whoever holds it lets go. */
+  ended?: (m: Member) => void;
   log?: Logger;
 }
 
@@ -78,17 +80,13 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   private readonly frameBytes: number;
   private readonly bufferLimit: number;
   private readonly backlogBytes: number;
-  /** Called once when the subscription ends for any reason. */
-  onEnd: (() => void) | null = null;
-
-  /** myIssueEvents: the resident whose followed requests this subscriber gets; else null. */
-  follower: string | null = null;
-
   constructor(
     private readonly sink: MemberSink,
     limits: MemberLimits,
     afterSeq: number | null,
     afterCursor: string | null,
+    /** myIssueEvents: the resident whose followed requests this subscriber gets; else null. */
+    readonly follower: string | null = null,
   ) {
     this.held = afterCursor ? [] : null;
     this.lastSeq = afterSeq ?? 0;
@@ -194,9 +192,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     this.waiting = null;
     w?.({ value: undefined as never, done: true });
     for (const d of this.drainWaiters.splice(0)) d();
-    const cb = this.onEnd;
-    this.onEnd = null;
-    cb?.();
+    this.sink.ended?.(this);
   }
 
   private drainWaiters: (() => boolean)[] = [];
