@@ -29,8 +29,7 @@ interface SubscribeContext {
   document: CachedDocument;
 }
 
-const gqlError = (message: string, code: ErrorCode, extra: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code, ...extra } });
+const gqlError = (message: string, code: ErrorCode, extra: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code, ...extra } });
 
 /**
  * The subscription protocol without the socket (graphql-ws' makeServer to our useServer in

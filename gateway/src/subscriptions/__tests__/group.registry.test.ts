@@ -5,8 +5,17 @@ import type { SocketOutlet } from '../socket.outlet';
 import type { SubscriptionPlan } from '../subscription.plan';
 
 const event = (seq: number): IssueEventMessage => ({
-  cursor: eventCursor(seq), seq, kind: 'RAISED', at: new Date(), issueId: 'i', communityId: 'c', subdistrict: 's',
-  sessionId: null, category: IssueCategory.PUBLIC_FACILITIES, planId: null, supportCount: null,
+  cursor: eventCursor(seq),
+  seq,
+  kind: 'RAISED',
+  at: new Date(),
+  issueId: 'i',
+  communityId: 'c',
+  subdistrict: 's',
+  sessionId: null,
+  category: IssueCategory.PUBLIC_FACILITIES,
+  planId: null,
+  supportCount: null,
 });
 
 const outlet = (frames: string[]) =>
@@ -19,14 +28,22 @@ function setup(log: IssueEventMessage[] = []) {
   const bus = new MemoryPubSub();
   let filtered = 0;
   const plan = {
-    groupKey: 'issueEvents{}', viewerDependent: false, users: 0, binding: { topic: 'issueEvents', perFollower: false },
+    groupKey: 'issueEvents{}',
+    viewerDependent: false,
+    users: 0,
+    binding: { topic: 'issueEvents', perFollower: false },
     matches: () => (filtered++, true),
     render: async (e: IssueEventMessage) => ({ json: `{"data":{"seq":${e.seq}}}`, hydrated: false }),
   } as unknown as SubscriptionPlan;
   const replay = (async (_t: string, after: string, limit: number) => log.filter((e) => e.cursor > after).slice(0, limit)) as never;
   const registry = new GroupRegistry({
-    pubsub: bus, replayer: new LogReplayer(replay, 2), execute: async () => ({}), follows: {} as never,
-    limits: { bufferLimit: 100, backlogBytes: 1 << 20 }, received: () => undefined, delivered: () => undefined,
+    pubsub: bus,
+    replayer: new LogReplayer(replay, 2),
+    execute: async () => ({}),
+    follows: {} as never,
+    limits: { bufferLimit: 100, backlogBytes: 1 << 20 },
+    received: () => undefined,
+    delivered: () => undefined,
   });
   return { bus, plan, registry, filtered: () => filtered };
 }

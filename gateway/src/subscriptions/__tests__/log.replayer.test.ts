@@ -2,8 +2,17 @@ import { eventCursor, IssueCategory, type IssueEventMessage } from '@plaza/share
 import { LogReplayer } from '../log.replayer';
 
 const event = (seq: number): IssueEventMessage => ({
-  cursor: eventCursor(seq), seq, kind: 'RAISED', at: new Date(0), issueId: 'i', communityId: 'c', subdistrict: 's',
-  sessionId: null, category: IssueCategory.PUBLIC_FACILITIES, planId: null, supportCount: null,
+  cursor: eventCursor(seq),
+  seq,
+  kind: 'RAISED',
+  at: new Date(0),
+  issueId: 'i',
+  communityId: 'c',
+  subdistrict: 's',
+  sessionId: null,
+  category: IssueCategory.PUBLIC_FACILITIES,
+  planId: null,
+  supportCount: null,
 });
 
 /** A log of `n` events that records every read it serves. */
