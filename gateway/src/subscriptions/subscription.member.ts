@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '@plaza/shared';
 import type { OutletWaiter, SocketOutlet } from './socket.outlet';
-import { errorPayload, nextFrame, type NextFrame } from './subscription.frames';
+import { errorPayload, NextFrame } from './subscription.frames';
 
 /** A result serialised once per group and written as-is into every member's frame. */
 export class SharedResult {
@@ -91,7 +91,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     this.held = afterCursor ? [] : null;
     this.lastSeq = afterSeq ?? 0;
     this.deliveredCursor = afterCursor;
-    this.nextFrame = nextFrame(sink.id);
+    this.nextFrame = new NextFrame(sink.id);
     this.frameBytes = this.nextFrame.overheadBytes;
     this.bufferLimit = limits.bufferLimit;
     this.backlogBytes = limits.backlogBytes;

@@ -1,5 +1,5 @@
 import { MessageType, stringifyMessage } from 'graphql-ws';
-import { errorPayload, nextFrame } from '../subscription.frames';
+import { errorPayload, NextFrame } from '../subscription.frames';
 
 /** Our hand-written frames must be byte-for-byte what graphql-ws would send for the same message. */
 describe('next frames', () => {
@@ -12,7 +12,7 @@ describe('next frames', () => {
   ];
 
   it.each(ids)('wraps a payload exactly as graphql-ws stringifyMessage does (id %j)', (id) => {
-    const frame = nextFrame(id);
+    const frame = new NextFrame(id);
     for (const payload of payloads) {
       const json = JSON.stringify(payload);
       const ours = frame.wrap(json);
