@@ -60,11 +60,12 @@ export class GroupRegistry {
 
   /** A subscriber joins its group; call after `ready(plan.binding.topic)`. */
   join(r: JoinRequest): Member {
-    const { plan, viewer } = r;
+    // `left`, not `r`, in the closure: the request object is not kept for the subscription's life.
+    const { plan, viewer, left } = r;
     const key = `${plan.groupKey}|${scopeOf(viewer, plan.viewerDependent)}`;
     const group = this.groups.get(key)?.group ?? this.open(key, plan, viewer);
     const follower = plan.binding.perFollower ? viewer.id! : null;
-    const sink = { outlet: r.outlet, id: r.id, delivered: this.o.delivered, log: this.o.log, ended: (m: Member) => this.leave(m, group, viewer, r.left) };
+    const sink = { outlet: r.outlet, id: r.id, delivered: this.o.delivered, log: this.o.log, ended: (m: Member) => this.leave(m, group, viewer, left) };
     const m = new Member(sink, this.o.limits, r.after?.seq ?? null, r.after?.cursor ?? null, follower);
     if (follower) this.o.follows.acquire(viewer);
     group.add(m);
