@@ -27,8 +27,6 @@ export class SubscriptionGroup {
   private chain: Promise<void> = Promise.resolve();
   private readonly cache = new Map<number, { result: Promise<SharedResult>; bytes: number }>();
   private cached = 0;
-  /** Stops the feed's events reaching this group; set by whoever attached it. */
-  detach: () => void = () => undefined;
 
   constructor(
     readonly key: string,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '@plaza/shared';
 import type { OutletWaiter, SocketOutlet } from './socket.outlet';
+import { errorPayload, NextFrame } from './subscription.frames';
 
 /** A result serialised once per group and written as-is into every member's frame. */
 export class SharedResult {
@@ -41,6 +42,8 @@ export interface MemberSink {
   delivered: (r: SharedResult) => void;
   /** Called once when this subscription is cut off with SUBSCRIPTION_OVERFLOW (the overflow count). */
   overflowed?: () => void;
+  /** Called once when the subscription ends, for whatever reason: whoever holds it lets go. */
+  ended?: (m: Member) => void;
   log?: Logger;
 }
 
@@ -49,9 +52,6 @@ interface Pending {
   cursor: string;
   result: SharedResult;
 }
-
-/** `}` closing the frame around a result. */
-const SUFFIX_BYTES = 1;
 
 /**
  * One subscription. Its results are written straight to the connection's socket as
@@ -77,28 +77,24 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   private lastSeq = 0;
   /** The cursor of the last event written to the socket: where the client resumes from. */
   private deliveredCursor: string | null;
-  /** `{"id":…,"type":"next","payload":` — the frame around every result. */
-  private readonly prefix: string;
+  /** The `next` frame around every result. */
+  private readonly nextFrame: NextFrame;
   private readonly frameBytes: number;
   private readonly bufferLimit: number;
   private readonly backlogBytes: number;
-  /** Called once when the subscription ends for any reason. */
-  onEnd: (() => void) | null = null;
-
-  /** myIssueEvents: the resident whose followed requests this subscriber gets; else null. */
-  follower: string | null = null;
-
   constructor(
     private readonly sink: MemberSink,
     limits: MemberLimits,
     afterSeq: number | null,
     afterCursor: string | null,
+    /** myIssueEvents: the resident whose followed requests this subscriber gets; else null. */
+    readonly follower: string | null = null,
   ) {
     this.held = afterCursor ? [] : null;
     this.lastSeq = afterSeq ?? 0;
     this.deliveredCursor = afterCursor;
-    this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
-    this.frameBytes = Buffer.byteLength(this.prefix) + SUFFIX_BYTES;
+    this.nextFrame = new NextFrame(sink.id);
+    this.frameBytes = this.nextFrame.overheadBytes;
     this.bufferLimit = limits.bufferLimit;
     this.backlogBytes = limits.backlogBytes;
   }
@@ -138,7 +134,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
       this.held = null;
       this.queuedBytes = 0;
       const e: MemberEnd = { ...error, cursor: this.deliveredCursor };
-      this.sink.outlet.force(this.prefix + JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code, cursor: e.cursor } }] }) + '}');
+      this.sink.outlet.force(this.nextFrame.wrap(errorPayload(e.message, e.code, e.cursor)));
     } else {
       // Bounded by bufferLimit: what was promised goes out before `complete`.
       for (const p of this.queue.splice(0)) this.sink.outlet.force(this.frame(p));
@@ -150,7 +146,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
   private frame(p: Pending) {
     this.deliveredCursor = p.cursor;
     this.sink.delivered(p.result);
-    return this.prefix + p.result.json + '}';
+    return this.nextFrame.wrap(p.result.json);
   }
 
   private push(seq: number, cursor: string, result: SharedResult) {
@@ -199,9 +195,7 @@ export class Member implements AsyncIterableIterator<never>, OutletWaiter {
     this.waiting = null;
     w?.({ value: undefined as never, done: true });
     for (const d of this.drainWaiters.splice(0)) d();
-    const cb = this.onEnd;
-    this.onEnd = null;
-    cb?.();
+    this.sink.ended?.(this);
   }
 
   private drainWaiters: (() => boolean)[] = [];

@@ -1,22 +1,25 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import type { Context } from 'graphql-ws';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { ANONYMOUS, decodePayload, eventSeq, MAX_BODY_BYTES, TooManySubscriptionsError, type ErrorCode, type PubSub, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
-import { ByteLru } from './byte.lru';
-import { DocumentCache, type CachedDocument } from './document.cache';
-import { LatencyHistogram } from './latency.histogram';
-import { SubscriptionGroup } from './subscription.group';
-import { Member, type SharedResult } from './subscription.member';
-import { SocketOutlet } from './socket.outlet';
-import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './operation.limits';
-import { SubscriptionPlan, stable, type HydrateExecute } from './subscription.plan';
-import { hydrationLimitError, prepareRequest } from './subscription.request';
-import { TopicFeed, type Replay } from './topic.feed';
+import { MAX_BODY_BYTES, type PubSub, type Viewer } from '@plaza/shared';
+import { authenticate, refuse } from './connection.auth';
+import { DocumentCache } from './document.cache';
 import { FollowIndex } from './follow.index';
+import { GroupRegistry } from './group.registry';
+import { LogReplayer, type Replay } from './log.replayer';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './operation.limits';
+import { PlanCache } from './plan.cache';
+import { SocketOutlet } from './socket.outlet';
+import { Connection } from './subscriber.connection';
+import { SubscriptionCore } from './subscription.core';
+import { SubscriptionMetrics, type SubscriptionCounters, type SubscriptionLatency } from './subscription.metrics';
+import type { HydrateExecute } from './subscription.plan';
+
+export { REFUSED_CLOSE_CODE } from './connection.auth';
+export type { SubscriptionCounters, SubscriptionLatency } from './subscription.metrics';
 
 export interface AttachSubscriptionsOptions {
   httpServer: Server;
@@ -56,38 +59,6 @@ export interface AttachSubscriptionsOptions {
   planCacheBytes?: number;
 }
 
-export interface SubscriptionCounters {
-  /** Messages this gateway received from the bus. */
-  eventsReceived: number;
-  /** Hydration operations run through the supergraph. */
-  hydrations: number;
-  /** Results written to sockets. */
-  deliveries: number;
-  /** Subscriptions cut off with SUBSCRIPTION_OVERFLOW (a slow reader past its event or byte budget). */
-  overflows: number;
-  /** Subscriptions open now. */
-  subscribers: number;
-  /** Distinct (operation, variables, auth scope) groups now. */
-  groups: number;
-  /** Estimated bytes held by the document and plan caches. */
-  cacheBytes: { documents: number; plans: number };
-  /** Open WebSocket connections. */
-  connections: number;
-  /** Reads of a resident's followed requests (myIssueEvents routing: once per resident subscribing). */
-  followLoads: number;
-  /** Follow events (from any gateway's mutations) that changed a subscribed resident's followed set. */
-  followEvents: number;
-  /** Bytes written to all sockets that their peers have not yet confirmed reading. */
-  unreadBytes: number;
-}
-
-export interface SubscriptionLatency {
-  /** Hydration operations through the supergraph, ms. */
-  hydrationMs: ReturnType<LatencyHistogram['summary']>;
-  /** From the gateway taking an event up to its bytes going to a subscriber's socket, ms. */
-  deliveryMs: ReturnType<LatencyHistogram['summary']>;
-}
-
 export interface SubscriptionServer {
   readonly counters: SubscriptionCounters;
   /** Percentiles of hydration and delivery times since the gateway started. */
@@ -96,28 +67,6 @@ export interface SubscriptionServer {
   close(): Promise<void>;
   /** The sockets open now; a draining gateway closes them with 1012 so clients resume with `after`. */
   sockets(): Iterable<WebSocket>;
-}
-
-interface Connection {
-  viewer: Viewer;
-  expired: boolean;
-  members: Set<Member>;
-  /** Subscriptions open or being opened: reserved synchronously, so the cap holds under a burst. */
-  slots: number;
-  expiry: NodeJS.Timeout | null;
-  /** The socket, written to directly by the connection's subscriptions. */
-  outlet: SocketOutlet;
-}
-
-/**
- * Closes with 4401 and a reason a client can show. graphql-ws' own refusal (returning false) is
- * 4403, which its clients retry ~5 times over 30-45 s before reporting anything; 4401 is fatal to
- * them. Our close goes first; graphql-ws' 4403 after it is a no-op on a closing socket.
- */
-function refuse(ctx: Context<Record<string, unknown>, any>, reason: string): false {
-  // Close reasons are capped at 123 bytes by the protocol.
-  (ctx.extra.socket as WebSocket).close(REFUSED_CLOSE_CODE, Buffer.from(reason).subarray(0, 123).toString());
-  return false;
 }
 
 /**
@@ -139,80 +88,41 @@ function quietClientFaults(wss: WebSocketServer, log: Logger | undefined): void 
   });
 }
 
-/** graphql-ws CloseCode.Unauthorized: a client does not retry it. */
-export const REFUSED_CLOSE_CODE = 4401;
-
-/** Longest timer Node accepts; a token valid for longer is re-checked after that. */
-const MAX_TIMER = 2 ** 31 - 1;
-
-const gqlError = (message: string, code: ErrorCode, extra: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code, ...extra } });
-
-/** What onSubscribe hands to subscribe: everything checked and planned before any await. */
-interface SubscribeContext {
-  connection: Connection;
-  id: string;
-  plan: SubscriptionPlan;
-  document: CachedDocument;
-}
-
 /**
  * GraphQL subscriptions over graphql-ws on the gateway's HTTP server, fed by the bus. See
  * issue 4: filters before hydration; one hydration and one serialisation per event per group;
  * `after` replays the durable log, then goes live without gap or duplicate; a bounded buffer per
  * subscriber; auth in connection_init, with the token's expiry ending its subscriptions.
+ *
+ * This is the adapter (sockets, upgrade, graphql-ws callbacks, shutdown); the parts it wires:
+ * SubscriptionCore (subscribe messages), GroupRegistry (groups, feeds, resumes), LogReplayer,
+ * Connection (viewer, expiry, its members), SubscriptionMetrics.
  */
 export function attachSubscriptions(o: AttachSubscriptionsOptions): SubscriptionServer {
   const path = o.path ?? '/graphql';
-  const bufferLimit = o.bufferLimit ?? 1000;
-  // A screen holds 3, a console a handful: the cap only stops one socket holding unbounded state.
-  const maxPerConnection = o.maxSubscriptionsPerConnection ?? 100;
-  const pageSize = o.replayPageSize ?? 500;
-  const counters = { eventsReceived: 0, hydrations: 0, deliveries: 0, overflows: 0 };
   const connections = new WeakMap<WebSocket, Connection>();
   const live = new Set<Connection>();
-  const groups = new Map<string, SubscriptionGroup>();
-  const feeds = new Map<TopicName, TopicFeed<any>>();
   let openOperations = 0;
   let closing = false;
-  const backlogBytes = o.backlogBytes ?? 4 * 1024 * 1024;
   const limits: SubscriptionLimits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...o.limits };
+  const metrics = new SubscriptionMetrics();
   const documents = new DocumentCache(o.schema, { budgetBytes: o.documentCacheBytes, maxExpandedSelections: limits.maxExpandedSelections, sourceLimits: limits });
-  // Plans by document, operation and the declared variables' values (never by whatever else a
-  // client sent): identical subscribers share one. Bounded by bytes; unused plans go first.
-  const plans = new ByteLru<string, SubscriptionPlan>(o.planCacheBytes ?? 4 * 1024 * 1024, (p) => p.users > 0);
-  const planOf = (doc: CachedDocument, operationName: string | null, coerced: Record<string, unknown>, used: Record<string, unknown>): SubscriptionPlan => {
-    const k = `${doc.id}|${operationName ?? ''}|${stable(used)}`;
-    let plan = plans.get(k);
-    if (!plan) {
-      plan = new SubscriptionPlan(o.schema, doc.document!, operationName, coerced, used);
-      // The plan keeps parts of the document's AST alive: counted with it.
-      plans.set(k, plan, doc.bytes + 2 * (k.length + plan.groupKey.length) + 2048);
-    }
-    return plan;
-  };
-
+  const plans = new PlanCache(o.schema, o.planCacheBytes ?? 4 * 1024 * 1024);
+  // Reading a resident's follows is not an event's hydration: not counted or timed as one.
   const follows = new FollowIndex((doc, vars, viewer) => o.execute(doc, vars, viewer), o.pubsub, o.log);
-  const hydrationTimes = new LatencyHistogram();
-  const deliveryTimes = new LatencyHistogram();
-  const execute: HydrateExecute = async (doc, variables, viewer) => {
-    counters.hydrations++;
-    const t0 = performance.now();
-    try {
-      return await o.execute(doc, variables, viewer);
-    } finally {
-      hydrationTimes.record(performance.now() - t0);
-    }
-  };
-
-  const feedOf = <K extends TopicName>(topic: K): TopicFeed<K> => {
-    let f = feeds.get(topic);
-    if (!f) {
-      f = new TopicFeed(topic, o.pubsub, o.replay, () => counters.eventsReceived++, pageSize, o.log);
-      feeds.set(topic, f);
-    }
-    return f;
-  };
+  const groups = new GroupRegistry({
+    pubsub: o.pubsub,
+    replayer: new LogReplayer(o.replay, o.replayPageSize ?? 500),
+    execute: metrics.timed(o.execute),
+    follows,
+    limits: { bufferLimit: o.bufferLimit ?? 1000, backlogBytes: o.backlogBytes ?? 4 * 1024 * 1024 },
+    received: metrics.received,
+    delivered: metrics.delivered,
+    overflowed: metrics.overflowed,
+    log: o.log,
+  });
+  // A screen holds 3, a console a handful: the cap only stops one socket holding unbounded state.
+  const core = new SubscriptionCore({ schema: o.schema, limits, documents, plans, groups, maxPerConnection: o.maxSubscriptionsPerConnection ?? 100 });
 
   // The same cap as an HTTP body: ws' default (100 MiB) would let one message hold that much memory.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_BODY_BYTES });
@@ -227,184 +137,37 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
   };
   o.httpServer.on('upgrade', onUpgrade);
 
-  const delivered = (r: SharedResult) => {
-    counters.deliveries++;
-    deliveryTimes.record(performance.now() - r.since);
-  };
-
-  const overflowed = () => void counters.overflows++;
-
-  const expire = (conn: Connection) => {
-    conn.expired = true;
-    for (const m of conn.members) m.end({ code: 'UNAUTHENTICATED', message: '令牌已过期 (token expired; reconnect with a fresh token)' });
-  };
-
-  const scheduleExpiry = (conn: Connection) => {
-    if (!conn.viewer.exp) return;
-    const ms = conn.viewer.exp * 1000 - Date.now();
-    conn.expiry = setTimeout(() => (conn.viewer.exp! * 1000 <= Date.now() ? expire(conn) : scheduleExpiry(conn)), Math.max(0, Math.min(ms, MAX_TIMER)));
-    conn.expiry.unref();
-  };
-
-  const scopeOf = (v: Viewer, viewerDependent: boolean) =>
-    !v.id ? 'anonymous' : viewerDependent ? `viewer:${v.id}` : `roles:${[...v.roles].sort().join(',')}|communities:${[...v.communityIds].sort().join(',')}`;
-
-  async function replayInto(member: Member, group: SubscriptionGroup, after: string) {
-    const topic = group.plan.binding.topic;
-    try {
-      let cursor = after;
-      for (;;) {
-        const page = await o.replay(topic, cursor, pageSize);
-        for (const raw of page) {
-          if (member.ended) return;
-          const e = decodePayload(topic, raw) as TopicMap[TopicName];
-          if (!group.plan.matches(e)) continue;
-          if (member.follower) {
-            const follower = member.follower;
-            await follows.ready((id) => id === follower);
-            if (!follows.follows(member.follower, (e as { issueId: string }).issueId)) continue;
-          }
-          // Back-pressure: a slow reader slows its replay instead of overflowing on it.
-          await member.drained(Math.floor(bufferLimit / 2));
-          member.replayed(e.seq, e.cursor, await group.render(e as never));
-        }
-        if (page.length < pageSize) break;
-        cursor = page[page.length - 1]!.cursor;
-      }
-      member.goLive();
-    } catch (e) {
-      o.log?.error({ err: e, topic }, 'replay failed');
-      member.end({ code: 'REPLAY_FAILED', message: `回放失败 (replay from the durable log failed: ${(e as Error).message})` });
-    }
-  }
-
-  async function subscribe(args: ExecutionArgs) {
-    const { connection: conn, id, plan, document } = args.contextValue as SubscribeContext;
-    if (conn.expired) return { errors: [gqlError('令牌已过期 (token expired)', 'UNAUTHENTICATED')] };
-    if (plan.binding.perFollower) {
-      if (!conn.viewer.id) return { errors: [gqlError('请先登录 (myIssueEvents needs a signed-in resident)', 'UNAUTHENTICATED')] };
-      if (!conn.viewer.roles.includes('RESIDENT')) return { errors: [gqlError('仅限居民 (myIssueEvents is for RESIDENT viewers)', 'FORBIDDEN')] };
-    }
-    if (conn.slots >= maxPerConnection) {
-      return { errors: [new TooManySubscriptionsError(maxPerConnection)] };
-    }
-    // Reserved before the first await: checked and taken in one step, or a burst of subscribes
-    // on one socket would all pass the check before any of them was counted.
-    conn.slots++;
-    plan.users++;
-    document.users++;
-    let member: Member | null = null;
-    const release = () => {
-      conn.slots--;
-      plan.users--;
-      documents.release(document);
-      plans.trim();
-    };
-    try {
-      const afterSeq = plan.after ? eventSeq(plan.after) : null;
-      if (plan.after && afterSeq == null) {
-        return { errors: [gqlError(`无效的游标 (invalid cursor ${JSON.stringify(plan.after)})`, 'BAD_USER_INPUT', { field: 'after' })] };
-      }
-      const feed = feedOf(plan.binding.topic);
-      await feed.start(); // live events are captured before the replay reads the log: no gap
-      const key = `${plan.groupKey}|${scopeOf(conn.viewer, plan.viewerDependent)}`;
-      let group = groups.get(key);
-      if (!group) {
-        const g = new SubscriptionGroup(key, plan, conn.viewer, execute, o.log, plan.binding.perFollower ? follows : undefined);
-        const listener = (e: any) => g.offer(e);
-        feed.listeners.add(listener);
-        groups.set(key, (group = g));
-        g.detach = () => void feed.listeners.delete(listener);
-      }
-      const g = group;
-      const m = new Member({ outlet: conn.outlet, id, delivered, overflowed, log: o.log }, { bufferLimit, backlogBytes }, afterSeq, plan.after);
-      member = m;
-      if (plan.binding.perFollower) {
-        m.follower = conn.viewer.id!;
-        follows.acquire(conn.viewer);
-      }
-      g.add(m);
-      conn.members.add(m);
-      m.onEnd = () => {
-        if (m.follower) follows.release(conn.viewer);
-        g.remove(m);
-        conn.members.delete(m);
-        release();
-        if (!g.members.size && groups.get(g.key) === g) {
-          groups.delete(g.key);
-          g.detach();
-        }
-      };
-      if (plan.after) void replayInto(m, g, plan.after);
-      openOperations++;
-      return m;
-    } finally {
-      if (!member) release();
-    }
-  }
-
   const disposable = useServer<Record<string, unknown>, { connection?: Connection }>(
     {
       schema: o.schema,
-      onConnect: async (ctx: Context<Record<string, unknown>, any>) => {
-        const auth = ctx.connectionParams?.authorization;
-        let viewer: Viewer = ANONYMOUS;
-        if (auth != null) {
-          const m = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth.trim()) : null;
-          if (!m) return refuse(ctx, 'UNAUTHENTICATED: malformed authorization (expected Bearer <jwt>)');
-          try {
-            viewer = await o.verifyToken(m[1]!);
-          } catch {
-            return refuse(ctx, 'UNAUTHENTICATED: invalid or expired token');
-          }
-        }
+      onConnect: async (ctx) => {
+        const auth = await authenticate(ctx.connectionParams, o.verifyToken);
+        if ('refused' in auth) return refuse(ctx.extra.socket as WebSocket, auth.refused);
         // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
         delete (ctx as { connectionParams?: unknown }).connectionParams;
-        const conn: Connection = {
-          viewer, expired: false, members: new Set(), slots: 0, expiry: null,
-          outlet: new SocketOutlet(ctx.extra.socket, { highWaterBytes: o.socketHighWaterBytes }),
-        };
+        const conn = new Connection(auth.viewer, new SocketOutlet(ctx.extra.socket, { highWaterBytes: o.socketHighWaterBytes }));
         connections.set(ctx.extra.socket, conn);
         live.add(conn);
-        scheduleExpiry(conn);
         return true;
       },
       onClose: (ctx) => {
         const conn = connections.get(ctx.extra.socket);
         if (!conn) return;
-        if (conn.expiry) clearTimeout(conn.expiry);
-        for (const m of [...conn.members]) void m.return();
-        conn.outlet.close();
+        conn.closed();
         live.delete(conn);
       },
-      // Parsed and validated once per distinct query text, shared by every subscriber using it;
-      // then the operation, its variables and limits are checked and it is planned — all before
-      // anything is cached by variables or any event reaches it. A refusal is an `error` message.
+      // A refusal here is an `error` message; see SubscriptionCore.prepare.
       onSubscribe: (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
-        if (!connection) return [gqlError('连接未初始化 (connection not initialised)', 'UNAUTHENTICATED')];
-        const cached = documents.get(payload.query);
-        const variables = payload.variables;
-        // graphql-ws keeps the payload for the subscription's life: let it hold the shared text
-        // and none of the variables (what the plan needs it keeps itself).
-        (payload as { query: string }).query = cached.query;
-        (payload as { variables?: unknown }).variables = undefined;
-        if (!cached.document) return [...cached.errors];
-        const req = prepareRequest(o.schema, cached.document, payload.operationName, variables, limits);
-        if (Array.isArray(req)) return [...req];
-        const r = req as Exclude<typeof req, readonly GraphQLError[]>;
-        let plan: SubscriptionPlan;
-        try {
-          plan = planOf(cached, r.operationName, r.coerced, r.used);
-        } catch (e) {
-          return [e instanceof GraphQLError ? e : gqlError((e as Error).message, 'BAD_USER_INPUT')];
-        }
-        const tooComplex = hydrationLimitError(o.schema, cached.document, r, plan.hydrationAliases, limits);
-        if (tooComplex) return [tooComplex];
-        const contextValue: SubscribeContext = { connection, id, plan, document: cached };
-        return { schema: o.schema, document: cached.document, operationName: r.operationName, variableValues: r.coerced, contextValue };
+        if (!connection) return [new GraphQLError('连接未初始化 (connection not initialised)', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const args = core.prepare(connection, id, payload);
+        return Array.isArray(args) ? [...args] : (args as Exclude<typeof args, readonly GraphQLError[]>);
       },
-      subscribe: subscribe as never,
+      subscribe: (async (args: Parameters<SubscriptionCore['subscribe']>[0]) => {
+        const r = await core.subscribe(args);
+        if (Symbol.asyncIterator in r) openOperations++;
+        return r;
+      }) as never,
       onComplete: () => {
         openOperations = Math.max(0, openOperations - 1);
       },
@@ -416,29 +179,26 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
 
   return {
     get counters(): SubscriptionCounters {
-      let subscribers = 0;
-      for (const g of groups.values()) subscribers += g.members.size;
       let unreadBytes = 0;
       for (const c of live) unreadBytes += c.outlet.unacked;
-      return { ...counters, followLoads: follows.loads, followEvents: follows.applied, subscribers, groups: groups.size, cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes };
+      return {
+        eventsReceived: metrics.eventsReceived, hydrations: metrics.hydrations, deliveries: metrics.deliveries, overflows: metrics.overflows,
+        followLoads: follows.loads, followEvents: follows.applied, subscribers: groups.subscribers, groups: groups.size,
+        cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes,
+      };
     },
-    latency: () => ({ hydrationMs: hydrationTimes.summary(), deliveryMs: deliveryTimes.summary() }),
+    latency: () => metrics.latency(),
     sockets: () => wss.clients,
     async close() {
       if (closing) return;
       closing = true;
       o.httpServer.off('upgrade', onUpgrade);
-      for (const conn of live) {
-        if (conn.expiry) clearTimeout(conn.expiry);
-        for (const m of [...conn.members]) m.end();
-      }
+      for (const conn of live) conn.endAll();
       // Let graphql-ws send each `complete` before the sockets go.
       for (let i = 0; i < 100 && openOperations > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await disposable.dispose();
-      await Promise.all([...feeds.values()].map((f) => f.close()));
+      await groups.close();
       await follows.close();
-      feeds.clear();
-      groups.clear();
       plans.clear();
     },
   };

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { traceEventReceived } from '../tracing';
-import { decodePayload, type PubSub, type TopicMap, type TopicName, type Unsubscribe } from '@plaza/shared';
+import type { PubSub, TopicMap, TopicName, Unsubscribe } from '@plaza/shared';
+import type { LogReplayer } from './log.replayer';
 
-export type Replay = <K extends TopicName>(topic: K, afterCursor: string, limit: number) => Promise<TopicMap[K][]>;
+export type { Replay } from './log.replayer';
 
 /**
  * One bus subscription per topic per gateway process, however many subscribers. It drops
@@ -10,7 +11,7 @@ export type Replay = <K extends TopicName>(topic: K, afterCursor: string, limit:
  * connection it fills the gap from the durable log before passing live events on again.
  */
 export class TopicFeed<K extends TopicName> {
-  readonly listeners = new Set<(event: TopicMap[K]) => void>();
+  private readonly listeners = new Set<(event: TopicMap[K]) => void>();
   private lastSeq = 0;
   private lastCursor: string | null = null;
   private held: TopicMap[K][] | null = null;
@@ -20,11 +21,16 @@ export class TopicFeed<K extends TopicName> {
   constructor(
     private readonly topic: K,
     private readonly pubsub: PubSub,
-    private readonly replay: Replay,
+    private readonly replayer: LogReplayer,
     private readonly onReceive: () => void,
-    private readonly pageSize: number,
     private readonly log?: Logger,
   ) {}
+
+  /** Every event of the topic, once, in seq order, until the returned function is called. */
+  listen(listener: (event: TopicMap[K]) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
 
   /** Resolves once the bus subscription is active. */
   start(): Promise<void> {
@@ -66,13 +72,7 @@ export class TopicFeed<K extends TopicName> {
     if (this.held || !this.lastCursor) return;
     this.held = [];
     try {
-      let cursor = this.lastCursor;
-      for (;;) {
-        const page = await this.replay(this.topic, cursor, this.pageSize);
-        for (const e of page) this.dispatch(decodePayload(this.topic, e));
-        if (page.length < this.pageSize) break;
-        cursor = page[page.length - 1]!.cursor;
-      }
+      for await (const e of this.replayer.events(this.topic, this.lastCursor)) this.dispatch(e);
     } catch (e) {
       this.log?.error({ err: e, topic: this.topic }, 'catch-up replay after reconnect failed');
     } finally {

@@ -4,6 +4,7 @@ import { Member } from '../subscription.member';
 import type { SocketOutlet } from '../socket.outlet';
 import type { SubscriptionPlan } from '../subscription.plan';
 import { TopicFeed } from '../topic.feed';
+import { LogReplayer } from '../log.replayer';
 
 /** A shared loop never trusts one item: one group's, one member's failure stays with it. */
 
@@ -39,12 +40,12 @@ const tick = () => new Promise((r) => setTimeout(r, 10));
 describe('failure isolation in the delivery loop', () => {
   it('a listener that throws does not stop the feed reaching the listeners after it', async () => {
     const bus = new MemoryPubSub();
-    const feed = new TopicFeed('issueEvents', bus, async () => [], () => undefined, 10);
+    const feed = new TopicFeed('issueEvents', bus, new LogReplayer(async () => [], 10), () => undefined);
     const got: number[] = [];
-    feed.listeners.add(() => {
+    feed.listen(() => {
       throw new Error('hostile filter');
     });
-    feed.listeners.add((e) => got.push(e.seq));
+    feed.listen((e) => got.push(e.seq));
     await feed.start();
     await bus.publish('issueEvents', event(1));
     await bus.publish('issueEvents', event(2));

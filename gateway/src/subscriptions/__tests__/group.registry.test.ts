@@ -1,0 +1,93 @@
+import { eventCursor, IssueCategory, MemoryPubSub, type IssueEventMessage } from '@plaza/shared';
+import { GroupRegistry } from '../group.registry';
+import { LogReplayer } from '../log.replayer';
+import type { SocketOutlet } from '../socket.outlet';
+import type { SubscriptionPlan } from '../subscription.plan';
+
+const event = (seq: number): IssueEventMessage => ({
+  cursor: eventCursor(seq),
+  seq,
+  kind: 'RAISED',
+  at: new Date(),
+  issueId: 'i',
+  communityId: 'c',
+  subdistrict: 's',
+  sessionId: null,
+  category: IssueCategory.PUBLIC_FACILITIES,
+  planId: null,
+  supportCount: null,
+});
+
+const outlet = (frames: string[]) =>
+  ({ congested: false, unacked: 0, write: (f: string) => frames.push(f), force: (f: string) => frames.push(f), waitFor() {}, forget() {} }) as unknown as SocketOutlet;
+
+const tick = () => new Promise((r) => setTimeout(r, 10));
+const viewer = { id: 'u1', roles: ['RESIDENT'], communityIds: ['c'] } as never;
+
+function setup(log: IssueEventMessage[] = []) {
+  const bus = new MemoryPubSub();
+  let filtered = 0;
+  const plan = {
+    groupKey: 'issueEvents{}',
+    viewerDependent: false,
+    users: 0,
+    binding: { topic: 'issueEvents', perFollower: false },
+    matches: () => (filtered++, true),
+    render: async (e: IssueEventMessage) => ({ json: `{"data":{"seq":${e.seq}}}`, hydrated: false }),
+  } as unknown as SubscriptionPlan;
+  const replay = (async (_t: string, after: string, limit: number) => log.filter((e) => e.cursor > after).slice(0, limit)) as never;
+  const registry = new GroupRegistry({
+    pubsub: bus,
+    replayer: new LogReplayer(replay, 2),
+    execute: async () => ({}),
+    follows: {} as never,
+    limits: { bufferLimit: 100, backlogBytes: 1 << 20 },
+    received: () => undefined,
+    delivered: () => undefined,
+    overflowed: () => undefined,
+  });
+  return { bus, plan, registry, filtered: () => filtered };
+}
+
+describe('GroupRegistry', () => {
+  it('one group for one plan and scope; dropped and unhooked from its feed when its last member leaves', async () => {
+    const { bus, plan, registry, filtered } = setup();
+    await registry.ready('issueEvents');
+    const [a, b] = [[] as string[], [] as string[]];
+    const left: string[] = [];
+    const ma = registry.join({ plan, viewer, outlet: outlet(a), id: 'a', after: null, left: () => left.push('a') });
+    const mb = registry.join({ plan, viewer, outlet: outlet(b), id: 'b', after: null, left: () => left.push('b') });
+    expect([registry.size, registry.subscribers]).toEqual([1, 2]);
+    await bus.publish('issueEvents', event(1));
+    await tick();
+    expect(filtered()).toBe(1); // filtered once for the group, not per member
+    expect([a.length, b.length]).toEqual([1, 1]);
+
+    ma.end();
+    expect(left).toEqual(['a']);
+    expect([registry.size, registry.subscribers]).toEqual([1, 1]);
+    await mb.return();
+    expect(left).toEqual(['a', 'b']);
+    expect(registry.size).toBe(0);
+    await bus.publish('issueEvents', event(2));
+    await tick();
+    expect(filtered()).toBe(1); // the feed no longer reaches the dropped group
+    await mb.return(); // ending twice lets go once
+    expect(left).toEqual(['a', 'b']);
+    await registry.close();
+    await bus.close();
+  });
+
+  it('`after` replays the log through the group, then goes live without gap or duplicate', async () => {
+    const { bus, plan, registry } = setup([1, 2, 3, 4, 5].map(event));
+    await registry.ready('issueEvents');
+    const frames: string[] = [];
+    registry.join({ plan, viewer, outlet: outlet(frames), id: 'r', after: { seq: 2, cursor: eventCursor(2) }, left: () => undefined });
+    await bus.publish('issueEvents', event(5)); // live while replaying: already in the log
+    await bus.publish('issueEvents', event(6));
+    await tick();
+    expect(frames.map((f) => JSON.parse(f).payload.data.seq)).toEqual([3, 4, 5, 6]);
+    await registry.close();
+    await bus.close();
+  });
+});
