@@ -12,7 +12,9 @@ const { mode, url, n, start = 0, communityId, token, jwtSecret } = JSON.parse(pr
 const MINE = 'subscription { myIssueEvents { cursor kind at issue { title } } }';
 // --follow: each socket is its own resident (bench-resident-<index>), on myIssueEvents.
 const tokenOf = async (i) =>
-  mode === 'mine' ? (require('reflect-metadata'), require('@plaza/shared')).signToken({ sub: `bench-resident-${start + i}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, jwtSecret) : token;
+  mode === 'mine'
+    ? (require('reflect-metadata'), require('@plaza/shared')).signToken({ sub: `bench-resident-${start + i}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, jwtSecret)
+    : token;
 const latencies = [];
 let received = 0;
 let errors = 0;

@@ -47,7 +47,10 @@ const cleanups = [];
 const deadline = setTimeout(() => (say('time limit reached; stopping'), void stop(1)), (120 + DURATION * 4 + N / 50 + (FOLLOW ? N / 100 + K / 20 : 0)) * 1000);
 
 async function stop(code = 0) {
-  for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch((e) => say(`cleanup: ${e.message}`));
+  for (const c of cleanups.reverse())
+    await Promise.resolve()
+      .then(c)
+      .catch((e) => say(`cleanup: ${e.message}`));
   clearTimeout(deadline);
   process.exit(code);
 }
@@ -84,16 +87,19 @@ function loadClients(mode, url, communityId, token) {
   const workers = Math.max(1, Math.min(Math.ceil(N / 500), (os.availableParallelism?.() ?? os.cpus().length) - 2));
   const children = Array.from({ length: workers }, (_, w) => {
     const n = Math.floor(N / workers) + (w < N % workers ? 1 : 0);
-    const child = fork(join(root, 'bench', 'fanout-clients.mjs'), [JSON.stringify({ mode, url, n, start, communityId, token, jwtSecret: TEST_JWT_SECRET })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(root, 'bench', 'fanout-clients.mjs'), [JSON.stringify({ mode, url, n, start, communityId, token, jwtSecret: TEST_JWT_SECRET })], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     start += n;
     cleanups.push(() => child.kill());
     return child;
   });
-  const next = (child, type) => new Promise((resolve, reject) => {
-    const on = (m) => m.type === type && (child.off('message', on), resolve(m));
-    child.on('message', on);
-    child.once('exit', (code) => reject(new Error(`load process exited (${code})`)));
-  });
+  const next = (child, type) =>
+    new Promise((resolve, reject) => {
+      const on = (m) => m.type === type && (child.off('message', on), resolve(m));
+      child.on('message', on);
+      child.once('exit', (code) => reject(new Error(`load process exited (${code})`)));
+    });
   const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
   return {
     workers,
@@ -101,7 +107,14 @@ function loadClients(mode, url, communityId, token) {
     async report() {
       const parts = await Promise.all(children.map((c) => (c.send({ type: 'report' }), next(c, 'report'))));
       const all = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
-      return { lastAt: Math.max(...parts.map((p) => p.lastAt)), received: parts.reduce((a, p) => a + p.received, 0), errors: parts.reduce((a, p) => a + p.errors, 0), p50: pct(all, 50), p95: pct(all, 95), p99: pct(all, 99) };
+      return {
+        lastAt: Math.max(...parts.map((p) => p.lastAt)),
+        received: parts.reduce((a, p) => a + p.received, 0),
+        errors: parts.reduce((a, p) => a + p.errors, 0),
+        p50: pct(all, 50),
+        p95: pct(all, 95),
+        p99: pct(all, 99),
+      };
     },
   };
 }
@@ -145,11 +158,19 @@ async function drive(url, communityId, token, requests = null) {
     if (requests) {
       // A support vote by a fresh resident on one of the followed requests: one SUPPORT_CHANGED each.
       const supporter = await shared.signToken({ sub: `bench-supporter-${i}`, roles: ['RESIDENT'], communities: [communityId], ttlSeconds: 3600 }, TEST_JWT_SECRET);
-      pending.push(gql(url, 'mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: requests[i % requests.length] }, supporter).then(() => done++, (e) => say(`support failed: ${e.message}`)));
+      pending.push(
+        gql(url, 'mutation($id: ID!) { supportIssue(issueId: $id) { id } }', { id: requests[i % requests.length] }, supporter).then(
+          () => done++,
+          (e) => say(`support failed: ${e.message}`),
+        ),
+      );
       continue;
     }
     pending.push(
-      gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `扇出 ${i}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, token).then(() => done++, (e) => say(`raise failed: ${e.message}`)),
+      gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `扇出 ${i}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, token).then(
+        () => done++,
+        (e) => say(`raise failed: ${e.message}`),
+      ),
     );
   }
   await Promise.all(pending);
@@ -160,7 +181,16 @@ async function main() {
   say(`${N} subscribers, ${RATE} events/s for ${DURATION} s (prefix ${PREFIX})`);
   const db = await createTestDatabase('fanout');
   cleanups.push(() => db.drop());
-  const base = { NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL, PLAZA_CHANNEL_PREFIX: PREFIX, GATEWAY_SECRET: TEST_GATEWAY_SECRET, JWT_SECRET: TEST_JWT_SECRET, HOST: '127.0.0.1' };
+  const base = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    PLAZA_CHANNEL_PREFIX: PREFIX,
+    GATEWAY_SECRET: TEST_GATEWAY_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
+    HOST: '127.0.0.1',
+  };
   const urls = {};
   for (const name of ['sessions', 'issues', 'volunteering']) {
     const pkg = require(`@plaza/${name}`);
@@ -175,8 +205,12 @@ async function main() {
   // FANOUT_GATEWAY_NODE_ARGS, e.g. `--cpu-prof`, to profile the gateway under load.
   const nodeArgs = ['--expose-gc', ...(process.env.FANOUT_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const snapDir = join(root, 'bench', 'results', 'snapshots');
-  if (SNAPSHOT) mkdirSync(snapDir, { recursive: true }), nodeArgs.push('--heapsnapshot-signal=SIGUSR2');
-  const gw = spawn(process.execPath, [...nodeArgs, join(root, 'gateway', 'dist', 'index.js')], { cwd: SNAPSHOT ? snapDir : root, env: { ...process.env, ...base, ...urls, PORT: String(gport) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (SNAPSHOT) (mkdirSync(snapDir, { recursive: true }), nodeArgs.push('--heapsnapshot-signal=SIGUSR2'));
+  const gw = spawn(process.execPath, [...nodeArgs, join(root, 'gateway', 'dist', 'index.js')], {
+    cwd: SNAPSHOT ? snapDir : root,
+    env: { ...process.env, ...base, ...urls, PORT: String(gport) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   cleanups.push(() => new Promise((r) => (gw.exitCode !== null ? r() : (gw.once('exit', r), gw.kill('SIGTERM')))));
   const origin = `http://127.0.0.1:${gport}`;
   for (let i = 0; i < 100; i++) {
@@ -194,7 +228,7 @@ async function main() {
 
   // --- through the gateway (graphql-ws, hydrated through the supergraph)
   // V8 hands pages back a while after a GC: settle before the baseline reading.
-  for (let i = 0; i < 3; i++) await getJson(`${origin}/metrics/subscriptions?gc=1`), await sleep(1000);
+  for (let i = 0; i < 3; i++) (await getJson(`${origin}/metrics/subscriptions?gc=1`), await sleep(1000));
   const m0 = await getJson(`${origin}/metrics/subscriptions?gc=1`);
   const gqlLoad = loadClients('graphql', `ws://127.0.0.1:${gport}/graphql`, communityId, viewer);
   await gqlLoad.ready;
@@ -202,7 +236,7 @@ async function main() {
     if ((await getJson(`${origin}/metrics/subscriptions`)).subscribers >= N) break;
     await sleep(100);
   }
-  await getJson(`${origin}/metrics/subscriptions?gc=1`), await sleep(1000);
+  (await getJson(`${origin}/metrics/subscriptions?gc=1`), await sleep(1000));
   const m1 = await getJson(`${origin}/metrics/subscriptions?gc=1`);
   if (SNAPSHOT) await heapSnapshot(gw, snapDir);
   const { sent: sentG, startedAt: t0G } = await drive(`${origin}/graphql`, communityId, staff);
@@ -217,7 +251,7 @@ async function main() {
   await sub.subscribe(`${PREFIX}:issueEvents`);
   let bareSent = 0;
   sub.on('message', (_ch, msg) => {
-    for (const c of wss.clients) c.send(msg), bareSent++;
+    for (const c of wss.clients) (c.send(msg), bareSent++);
   });
   cleanups.push(() => (sub.disconnect(), new Promise((r) => wss.close(r))));
   const bareLoad = loadClients('bare', `ws://127.0.0.1:${bport}`, communityId, viewer);
@@ -248,11 +282,7 @@ async function main() {
     ['hydrations per event', ((m2.hydrations - m1.hydrations) / Math.max(1, m2.eventsReceived - m1.eventsReceived)).toFixed(2), '—'],
     ['ratio gateway / bare (delivery rate)', (rateG / Math.max(1, rateB)).toFixed(2), ''],
   ];
-  const table = [
-    `| ${rows[0].join(' | ')} |`,
-    `|${rows[0].map(() => '---').join('|')}|`,
-    ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+  const table = [`| ${rows[0].join(' | ')} |`, `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const header = `# Fan-out ${new Date().toISOString()}\n\n${N} subscribers, ${RATE} events/s for ${DURATION} s, loopback, load clients in ${gqlLoad.workers} separate process(es). Latency: event commit (its \`at\`) → delivery at the client.\n\n`;
   console.log(`\n${header}${table}\n`);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
@@ -271,12 +301,15 @@ async function followRun(origin, communityId, staff, dbUrl) {
   const metrics = (gc = false) => getJson(`${origin}/metrics/subscriptions${gc ? '?gc=1' : ''}`);
   const requests = [];
   for (let k = 0; k < K; k += 20) {
-    const batch = await Promise.all(Array.from({ length: Math.min(20, K - k) }, (_, j) =>
-      gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `关注 ${k + j}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, staff)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(20, K - k) }, (_, j) =>
+        gql(url, 'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: `关注 ${k + j}`, description: '压测', category: 'PUBLIC_FACILITIES' } }, staff),
+      ),
+    );
     requests.push(...batch.map((r) => r.raiseIssue.id));
   }
   say(`${K} requests raised`);
-  for (let i = 0; i < 3; i++) await metrics(true), await sleep(1000);
+  for (let i = 0; i < 3; i++) (await metrics(true), await sleep(1000));
   const m0 = await metrics(true);
   const load = loadClients('mine', `ws://127.0.0.1:${origin.split(':').pop()}/graphql`, communityId, null);
   await load.ready;
@@ -287,7 +320,7 @@ async function followRun(origin, communityId, staff, dbUrl) {
     await sleep(100);
   }
   say(`${N} subscribed, follows read in ${Date.now() - tSub} ms`);
-  await metrics(true), await sleep(1000);
+  (await metrics(true), await sleep(1000));
   const m1 = await metrics(true);
   // Now each resident follows their request: N follow events, applied by the gateway's index.
   // Written as followIssue writes them (a follow row and a follow_event row under the events'
@@ -307,9 +340,9 @@ async function followRun(origin, communityId, staff, dbUrl) {
   // (Not a service commit, so no poke: the relay's 100 ms poll picks them up.)
   const followsDone = Date.now();
   let mf = await metrics();
-  for (let i = 0; i < 600 && mf.followEvents - m1.followEvents < N; i++) await sleep(100), (mf = await metrics());
+  for (let i = 0; i < 600 && mf.followEvents - m1.followEvents < N; i++) (await sleep(100), (mf = await metrics()));
   say(`${N} follows committed in ${followsDone - tFollow} ms; ${mf.followEvents - m1.followEvents} follow events applied ${Date.now() - followsDone} ms after the commit`);
-  await metrics(true), await sleep(1000);
+  (await metrics(true), await sleep(1000));
   const m2 = await metrics(true);
   const { sent, startedAt } = await drive(url, communityId, staff, requests);
   const answeredAfter = Date.now() - startedAt;
@@ -346,4 +379,7 @@ async function followRun(origin, communityId, staff, dbUrl) {
   say(`written to ${file}`);
 }
 
-main().then(() => stop(0), (e) => (say(`failed: ${e.stack ?? e}`), stop(1)));
+main().then(
+  () => stop(0),
+  (e) => (say(`failed: ${e.stack ?? e}`), stop(1)),
+);

@@ -71,7 +71,11 @@ try {
     JWT_SECRET: TEST_JWT_SECRET,
     GATEWAY_SECRET: TEST_GATEWAY_SECRET,
   };
-  for (const [name, port] of [['sessions', sp], ['issues', ip], ['volunteering', vp]]) {
+  for (const [name, port] of [
+    ['sessions', sp],
+    ['issues', ip],
+    ['volunteering', vp],
+  ]) {
     const child = startChild(name, [join(ROOT, 'services', name, 'dist', 'index.js')], { ...base, PORT: String(port) });
     children.push(child);
     await waitHttp(`http://127.0.0.1:${port}/ready`, { child });
@@ -107,29 +111,45 @@ try {
     return { rps: r.rps, p99: r.p99, cpuPerReq: cpu / r.requests, exports: exports.requests - exported };
   }
 
-  const lines = [`# tracing cost — ${new Date().toISOString()}, ${ROUNDS} rounds × ${SECONDS} s per target, 50 connections, ${require('node:os').cpus().length} CPUs, load average ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')}`];
+  const lines = [
+    `# tracing cost — ${new Date().toISOString()}, ${ROUNDS} rounds × ${SECONDS} s per target, 50 connections, ${require('node:os').cpus().length} CPUs, load average ${require('node:os')
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  ];
   for (const op of ops) {
     for (const t of targets) await slice(t, op, 2); // warm-up: JIT, plan cache, pools
     const results = Object.fromEntries(targets.map((t) => [t.key, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) results[t.key].push(await slice(t, op, SECONDS));
-      say(`${op.short} round ${round + 1}: ${targets.map((t) => { const r = results[t.key][round]; return `${t.key} ${fmt(r.rps)} rps ${fmt(r.cpuPerReq, 3)} ms CPU/req`; }).join(' · ')}`);
+      say(
+        `${op.short} round ${round + 1}: ${targets
+          .map((t) => {
+            const r = results[t.key][round];
+            return `${t.key} ${fmt(r.rps)} rps ${fmt(r.cpuPerReq, 3)} ms CPU/req`;
+          })
+          .join(' · ')}`,
+      );
     }
     // Paired: each round's figure over the same round's `off`.
     const paired = (k, f) => results[k].map((r, i) => f(r) / f(results.off[i]));
     const span = (xs, d) => `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`;
-    lines.push('', `## ${op.name}`, table(
-      ['gateway', 'RPS median (range)', 'p99 ms median', 'CPU ms/request median (range)', 'RPS / off, paired median (range)', 'CPU per request / off, paired median (range)'],
-      targets.map((t) => [
-        t.key,
-        `${fmt(median(results[t.key].map(rpsOf)))} (${span(results[t.key].map(rpsOf), 0)})`,
-        fmt(median(results[t.key].map((r) => r.p99))),
-        `${fmt(median(results[t.key].map(cpuOf)), 3)} (${span(results[t.key].map(cpuOf), 3)})`,
-        `${fmt(median(paired(t.key, rpsOf)), 3)} (${span(paired(t.key, rpsOf), 3)})`,
-        `${fmt(median(paired(t.key, cpuOf)), 3)} (${span(paired(t.key, cpuOf), 3)})`,
-      ]),
-    ));
+    lines.push(
+      '',
+      `## ${op.name}`,
+      table(
+        ['gateway', 'RPS median (range)', 'p99 ms median', 'CPU ms/request median (range)', 'RPS / off, paired median (range)', 'CPU per request / off, paired median (range)'],
+        targets.map((t) => [
+          t.key,
+          `${fmt(median(results[t.key].map(rpsOf)))} (${span(results[t.key].map(rpsOf), 0)})`,
+          fmt(median(results[t.key].map((r) => r.p99))),
+          `${fmt(median(results[t.key].map(cpuOf)), 3)} (${span(results[t.key].map(cpuOf), 3)})`,
+          `${fmt(median(paired(t.key, rpsOf)), 3)} (${span(paired(t.key, rpsOf), 3)})`,
+          `${fmt(median(paired(t.key, cpuOf)), 3)} (${span(paired(t.key, cpuOf), 3)})`,
+        ]),
+      ),
+    );
   }
   lines.push('', `OTLP export requests received while on: ${exports.requests} (${fmt(exports.bytes / 1024)} KiB)`);
   console.log(lines.join('\n'));

@@ -88,6 +88,7 @@ function apiSchema(supergraphSdl) {
   const { Supergraph } = createRequire(require.resolve('@apollo/gateway'))('@apollo/federation-internals');
   const { subscriptionSchema } = require(join(root, 'gateway', 'dist', 'subscriptions', 'subscription.wiring.js'));
   const http = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  const header = '# The client API (HTTP and WebSocket), printed by `npm run compose` from the supergraph and the\n# gateway\'s subscriptions; `npm run compose:check` fails when it is stale. Do not edit by hand.\n\n';
+  const header =
+    "# The client API (HTTP and WebSocket), printed by `npm run compose` from the supergraph and the\n# gateway's subscriptions; `npm run compose:check` fails when it is stale. Do not edit by hand.\n\n";
   return header + printSchema(lexicographicSortSchema(subscriptionSchema(http))) + '\n';
 }

@@ -58,10 +58,9 @@ export async function seedDemoWorld(databaseUrl, log = (line) => console.error(l
         // The seeded timeline is history, not news: the relay starts after it instead of
         // publishing a year of events to live subscribers on first start.
         await ds.query(shared.relayOffsetDdl(pkg.SCHEMA));
-        await ds.query(
-          `INSERT INTO "${pkg.SCHEMA}".relay_offset (name, seq) SELECT $1, coalesce(max(seq), 0) FROM "${pkg.SCHEMA}".${s.events.table} ON CONFLICT (name) DO NOTHING`,
-          [`${pkg.SCHEMA}.${s.events.table}->${s.events.topic}`],
-        );
+        await ds.query(`INSERT INTO "${pkg.SCHEMA}".relay_offset (name, seq) SELECT $1, coalesce(max(seq), 0) FROM "${pkg.SCHEMA}".${s.events.table} ON CONFLICT (name) DO NOTHING`, [
+          `${pkg.SCHEMA}.${s.events.table}->${s.events.topic}`,
+        ]);
       }
       log(`[seed] ${s.name}: ${r.inserted ? 'inserted' : 'already there, nothing to do'} (${Date.now() - t} ms)`);
     } finally {

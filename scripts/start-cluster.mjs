@@ -14,7 +14,11 @@ const require = createRequire(join(root, 'package.json'));
 const { startTopology } = require('@plaza/shared/cluster');
 const say = (msg) => console.error(`[cluster] ${msg}`);
 
-const missing = [['redis-server', 'redis-server'], ['redis-cli', 'redis-tools'], ['haproxy', 'haproxy']].filter(([bin]) => {
+const missing = [
+  ['redis-server', 'redis-server'],
+  ['redis-cli', 'redis-tools'],
+  ['haproxy', 'haproxy'],
+].filter(([bin]) => {
   try {
     execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
     return false;

@@ -135,9 +135,7 @@ function postgresUserPaths(databaseDir) {
   }
   const data = blockedDir(databaseDir, uid, gid);
   if (data) {
-    throw new StartError(
-      `embedded PostgreSQL runs as the postgres user, which cannot enter ${data.dir} (mode ${data.mode}): set PLAZA_EMBEDDED_PG_DIR to a directory it can reach, or DATABASE_URL.`,
-    );
+    throw new StartError(`embedded PostgreSQL runs as the postgres user, which cannot enter ${data.dir} (mode ${data.mode}): set PLAZA_EMBEDDED_PG_DIR to a directory it can reach, or DATABASE_URL.`);
   }
   const tmp = blockedDir(tmpdir(), uid, gid) ? dirname(databaseDir) : null;
   return { tmp };
@@ -190,11 +188,9 @@ async function startEmbeddedPostgres() {
   try {
     await pg.start();
   } catch (e) {
-    throw new Error(
-      `embedded PostgreSQL did not start on 127.0.0.1:${port} (${e?.message ?? 'exited'}); ` +
-        `is another \`npm start\` running? Set PLAZA_EMBEDDED_PG_PORT or DATABASE_URL.`,
-      { cause: e },
-    );
+    throw new Error(`embedded PostgreSQL did not start on 127.0.0.1:${port} (${e?.message ?? 'exited'}); ` + `is another \`npm start\` running? Set PLAZA_EMBEDDED_PG_PORT or DATABASE_URL.`, {
+      cause: e,
+    });
   }
   cleanups.push(() => pg.stop());
   const client = pg.getPgClient('postgres', '127.0.0.1');

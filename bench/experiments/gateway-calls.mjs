@@ -71,12 +71,26 @@ async function main() {
     const [sp, ip, vp] = await Promise.all([freePort(), freePort(), freePort()]);
     const url = (p) => `http://127.0.0.1:${p}/graphql`;
     const env = {
-      PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL || shared.DEFAULT_REDIS_URL, PLAZA_CHANNEL_PREFIX: `calls_${db.name.slice(-8)}`, HOST: '127.0.0.1',
-      SESSIONS_URL: url(sp), ISSUES_URL: url(ip), VOLUNTEERING_URL: url(vp), ...SECRETS,
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL || shared.DEFAULT_REDIS_URL,
+      PLAZA_CHANNEL_PREFIX: `calls_${db.name.slice(-8)}`,
+      HOST: '127.0.0.1',
+      SESSIONS_URL: url(sp),
+      ISSUES_URL: url(ip),
+      VOLUNTEERING_URL: url(vp),
+      ...SECRETS,
     };
-    const subs = [['sessions', sp], ['issues', ip], ['volunteering', vp]].map(([name, port]) => ({
-      name, port, child: startChild(name, [join(ROOT, 'services', name, 'dist', 'index.js')], { ...env, PORT: String(port) }),
+    const subs = [
+      ['sessions', sp],
+      ['issues', ip],
+      ['volunteering', vp],
+    ].map(([name, port]) => ({
+      name,
+      port,
+      child: startChild(name, [join(ROOT, 'services', name, 'dist', 'index.js')], { ...env, PORT: String(port) }),
     }));
     children.push(...subs.map((s) => s.child));
     await Promise.all(subs.map((s) => waitHttp(`http://127.0.0.1:${s.port}/ready`, { child: s.child })));
@@ -124,14 +138,15 @@ async function main() {
       for (let i = 0; i < 300; i++) {
         const r = requests[(i * 37) % requests.length];
         const [a, b] = await Promise.all(gateways.map(async (g) => canonical(await (await fetch(g.url, { method: 'POST', headers: r.headers, body: r.body })).json())));
-        if (a !== b) diff++, diff < 3 && say(`DIFFERENT: ${r.body.slice(0, 200)}\n  ${a.slice(0, 300)}\n  ${b.slice(0, 300)}`);
+        if (a !== b) (diff++, diff < 3 && say(`DIFFERENT: ${r.body.slice(0, 200)}\n  ${a.slice(0, 300)}\n  ${b.slice(0, 300)}`));
       }
       say(`answers: ${300 - diff}/300 identical`);
     }
 
     const run = async (g) => {
       const before = {
-        gw: cpuMs(g.child.pid), subs: subs.map((s) => cpuMs(s.child.pid)),
+        gw: cpuMs(g.child.pid),
+        subs: subs.map((s) => cpuMs(s.child.pid)),
         http: await Promise.all(subs.map((s) => metric(url(s.port), 'plaza_http_requests_total', ['route="/graphql"']))),
         ops: await Promise.all(subs.map((s) => metric(url(s.port), 'plaza_graphql_requests_total', []))),
       };
@@ -139,20 +154,23 @@ async function main() {
       let errors = 0;
       let next = Math.floor(Math.random() * requests.length);
       const until = Date.now() + SECONDS * 1000;
-      await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-        while (Date.now() < until) {
-          const r = requests[next++ % requests.length];
-          const res = await fetch(g.url, { method: 'POST', headers: r.headers, body: r.body });
-          const body = await res.json();
-          if (res.status !== 200 || body.errors) errors++;
-          done++;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, async () => {
+          while (Date.now() < until) {
+            const r = requests[next++ % requests.length];
+            const res = await fetch(g.url, { method: 'POST', headers: r.headers, body: r.body });
+            const body = await res.json();
+            if (res.status !== 200 || body.errors) errors++;
+            done++;
+          }
+        }),
+      );
       const http = await Promise.all(subs.map((s) => metric(url(s.port), 'plaza_http_requests_total', ['route="/graphql"'])));
       const ops = await Promise.all(subs.map((s) => metric(url(s.port), 'plaza_graphql_requests_total', [])));
       const sum = (xs) => xs.reduce((a, b) => a + b, 0);
       return {
-        rps: done / SECONDS, errors,
+        rps: done / SECONDS,
+        errors,
         gwMs: (cpuMs(g.child.pid) - before.gw) / done,
         subMs: sum(subs.map((s, i) => cpuMs(s.child.pid) - before.subs[i])) / done,
         httpPerReq: (sum(http) - sum(before.http)) / done,
@@ -165,7 +183,9 @@ async function main() {
       for (const g of r % 2 ? [...gateways].reverse() : gateways) {
         const x = await run(g);
         results[g.key].push(x);
-        say(`round ${r + 1} ${g.key}: ${fmt(x.rps)} rps, gateway ${fmt(x.gwMs, 2)} ms CPU/req, subgraphs ${fmt(x.subMs, 2)} ms/req, ${fmt(x.httpPerReq, 2)} subgraph HTTP req/req, ${fmt(x.opsPerReq, 2)} ops/req, ${x.errors} with errors`);
+        say(
+          `round ${r + 1} ${g.key}: ${fmt(x.rps)} rps, gateway ${fmt(x.gwMs, 2)} ms CPU/req, subgraphs ${fmt(x.subMs, 2)} ms/req, ${fmt(x.httpPerReq, 2)} subgraph HTTP req/req, ${fmt(x.opsPerReq, 2)} ops/req, ${x.errors} with errors`,
+        );
       }
     }
     const rows = gateways.map((g) => {

@@ -54,9 +54,7 @@ const rint = (a, b) => a + Math.floor(Math.random() * (b - a + 1));
 
 async function startSubgraphs(root, tag, base, nodeArgs = () => []) {
   const ports = await Promise.all(SUBS.map(() => freePort()));
-  const procs = SUBS.map((name, i) =>
-    startChild(`${tag}-${name}`, [join(root, 'services', name, 'dist', 'index.js')], { ...base, PORT: String(ports[i]) }, { cwd: root, nodeArgs: nodeArgs(name) }),
-  );
+  const procs = SUBS.map((name, i) => startChild(`${tag}-${name}`, [join(root, 'services', name, 'dist', 'index.js')], { ...base, PORT: String(ports[i]) }, { cwd: root, nodeArgs: nodeArgs(name) }));
   children.push(...procs);
   await Promise.all(procs.map((c, i) => waitHttp(`http://127.0.0.1:${ports[i]}/ready`, { child: c })));
   return Object.fromEntries(SUBS.map((n, i) => [n, { port: ports[i], proc: procs[i] }]));
@@ -156,7 +154,16 @@ async function main() {
   await pg.end();
   say(`${ids.communities.length} communities, ${ids.sessions.length} sessions, ${ids.issues.length} issues, ${ids.teams.length} teams`);
 
-  const base = { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL || 'info', DATABASE_URL: db.url, HOST: '127.0.0.1', PLAZA_CHANNEL_PREFIX: `sgcost_${db.name.slice(-8)}`, REDIS_URL: shared.DEFAULT_REDIS_URL, ...SECRETS };
+  const base = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.LOG_LEVEL || 'info',
+    DATABASE_URL: db.url,
+    HOST: '127.0.0.1',
+    PLAZA_CHANNEL_PREFIX: `sgcost_${db.name.slice(-8)}`,
+    REDIS_URL: shared.DEFAULT_REDIS_URL,
+    ...SECRETS,
+  };
   const profDir = join(ROOT, 'bench', 'results', `sgprof-${Date.now()}`);
   const cur = await startSubgraphs(ROOT, 'cur', base, (n) => (PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${n}.cpuprofile`] : []));
   const alt = ALT ? await startSubgraphs(ALT, 'alt', base) : null;
@@ -166,7 +173,13 @@ async function main() {
   const proxies = Object.fromEntries(await Promise.all(SUBS.map(async (n) => [n, await recordingProxy(n, cur[n].port, calls)])));
   const gp = await freePort();
   const purl = (n) => `http://127.0.0.1:${proxies[n].port}/graphql`;
-  const gw = startChild('gateway', [join(ROOT, 'gateway', 'dist', 'index.js')], { ...base, PORT: String(gp), SESSIONS_URL: purl('sessions'), ISSUES_URL: purl('issues'), VOLUNTEERING_URL: purl('volunteering') });
+  const gw = startChild('gateway', [join(ROOT, 'gateway', 'dist', 'index.js')], {
+    ...base,
+    PORT: String(gp),
+    SESSIONS_URL: purl('sessions'),
+    ISSUES_URL: purl('issues'),
+    VOLUNTEERING_URL: purl('volunteering'),
+  });
   children.push(gw);
   await waitHttp(`http://127.0.0.1:${gp}/ready`, { child: gw });
 

@@ -35,9 +35,19 @@ export function summariseProfile(file, top = 25) {
   return [
     `Total sampled ${(total / 1e6).toFixed(1)} s.`,
     '',
-    table(['package / area', 'self time'], sorted(byPkg).slice(0, 15).map(([k, t]) => [k, pct(t)])),
+    table(
+      ['package / area', 'self time'],
+      sorted(byPkg)
+        .slice(0, 15)
+        .map(([k, t]) => [k, pct(t)]),
+    ),
     '',
-    table(['function (self time)', 'share'], sorted(byFn).slice(0, top).map(([k, t]) => [k, pct(t)])),
+    table(
+      ['function (self time)', 'share'],
+      sorted(byFn)
+        .slice(0, top)
+        .map(([k, t]) => [k, pct(t)]),
+    ),
   ].join('\n');
 }
 

@@ -42,7 +42,7 @@ export function startChild(label, args, env, { cwd = ROOT, nodeArgs = [] } = {})
   const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = [];
   const keep = (buf) => {
-    for (const line of String(buf).split('\n')) if (line.trim()) tail.push(line), tail.length > 40 && tail.shift();
+    for (const line of String(buf).split('\n')) if (line.trim()) (tail.push(line), tail.length > 40 && tail.shift());
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -127,7 +127,11 @@ export function table(headers, rows) {
 /** Canonical JSON (object keys sorted), so answers from different gateways compare by content. */
 export function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 

@@ -5,7 +5,18 @@
 // operation alone (the single-subgraph mix also goes straight to it); `roles` says who sends it.
 
 const OPEN = ['SUBMITTED', 'CLAIMED', 'IN_PROGRESS', 'FEEDBACK_GIVEN', 'RECTIFYING'];
-const CATEGORIES = ['OLD_COMMUNITY_RENOVATION', 'ENVIRONMENT_SANITATION', 'PROPERTY_MANAGEMENT', 'PUBLIC_FACILITIES', 'TRAFFIC_PARKING', 'SAFETY', 'ELDERLY_AND_CHILD_CARE', 'FAMILY_CONFLICT', 'NEIGHBOUR_DISPUTE', 'OTHER'];
+const CATEGORIES = [
+  'OLD_COMMUNITY_RENOVATION',
+  'ENVIRONMENT_SANITATION',
+  'PROPERTY_MANAGEMENT',
+  'PUBLIC_FACILITIES',
+  'TRAFFIC_PARKING',
+  'SAFETY',
+  'ELDERLY_AND_CHILD_CARE',
+  'FAMILY_CONFLICT',
+  'NEIGHBOUR_DISPUTE',
+  'OTHER',
+];
 
 const pick = (rng, xs) => xs[Math.floor(rng() * xs.length)];
 const chance = (rng, p) => rng() < p;
@@ -44,7 +55,7 @@ const issueFor = (rng, world, viewer) => {
 export const MIX_OPS = [
   {
     name: 'consoleQueue',
-    what: 'console: a community\'s requests by status/category, with session theme and assisting teams (3 subgraphs)',
+    what: "console: a community's requests by status/category, with session theme and assisting teams (3 subgraphs)",
     roles: { STAFF: 5 },
     query: `query ConsoleQueue($id: ID!, $filter: IssueFilter, $first: Int) { community(id: $id) { id name subdistrict
       issues(filter: $filter, first: $first) { totalCount pageInfo { hasNextPage endCursor }
@@ -110,7 +121,7 @@ export const MIX_OPS = [
   },
   {
     name: 'sessionList',
-    what: 'phone: a community\'s sessions by status and period (sessions only)',
+    what: "phone: a community's sessions by status and period (sessions only)",
     direct: 'sessions',
     roles: { RESIDENT: 2, ANON: 2, STAFF: 1 },
     query: `query SessionList($communityId: ID, $status: SessionStatus, $from: Date, $to: Date, $first: Int) {
@@ -123,7 +134,7 @@ export const MIX_OPS = [
   },
   {
     name: 'activityFeed',
-    what: 'console: a community\'s volunteer activities in a period, with team and session (volunteering, sessions)',
+    what: "console: a community's volunteer activities in a period, with team and session (volunteering, sessions)",
     roles: { STAFF: 2, ANALYST: 1 },
     query: `query ActivityFeed($communityId: ID, $from: Date, $to: Date, $first: Int) { activities(communityId: $communityId, from: $from, to: $to, first: $first) {
       totalCount edges { node { id title heldAt beneficiaries volunteerHours team { id name kind } session { id title } } } } }`,

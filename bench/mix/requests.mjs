@@ -82,7 +82,10 @@ export async function buildMix(pg, { count = 12_000, perRole = 60, seed = 12, si
   const rng = seededRandom(seed);
   const world = await readWorld(pg);
   const viewers = await buildViewers(world, { perRole, signToken, jwtSecret, rng });
-  const byRole = groupBy(viewers.map((v, i) => ({ ...v, i })), 'role');
+  const byRole = groupBy(
+    viewers.map((v, i) => ({ ...v, i })),
+    'role',
+  );
   const opsFor = (role) => MIX_OPS.filter((op) => op.roles[role]).flatMap((op) => Array(op.roles[role]).fill(op));
   const roleOps = Object.fromEntries(Object.keys(ROLE_SHARE).map((r) => [r, opsFor(r)]));
   const roles = Object.entries(ROLE_SHARE);

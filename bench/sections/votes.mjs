@@ -55,7 +55,13 @@ export async function votes({ stack, fixtures, pg, cfg, secrets, say, section })
       if (res.errors) {
         say(`vote errors: ${res.firstErrors.join(' | ')}`);
         // What the subgraph call failed with, as the gateway logged it (LOG_LEVEL=warn).
-        if (t.key === 'gateway') say(`gateway log: ${stack.byName.gateway.tail.filter((l) => l.includes('subgraph call failed')).slice(-3).join('\n')}`);
+        if (t.key === 'gateway')
+          say(
+            `gateway log: ${stack.byName.gateway.tail
+              .filter((l) => l.includes('subgraph call failed'))
+              .slice(-3)
+              .join('\n')}`,
+          );
       }
     }
   }

@@ -24,13 +24,18 @@ export async function bundle() {
     build({
       ...common,
       entryPoints: {
-        'screen': join(root, 'src/screen/client/screen.ts'),
-        'support': join(root, 'src/screen/client/support.ts'),
+        screen: join(root, 'src/screen/client/screen.ts'),
+        support: join(root, 'src/screen/client/support.ts'),
       },
       outdir: out('screen'),
     }),
-    build({ ...common, entryPoints: { 'screen': join(root, 'src/screen/client/screen.css'), 'support': join(root, 'src/screen/client/support.css') }, outdir: out('screen') }),
-    build({ ...common, entryPoints: { explorer: join(root, 'src/explorer/client/explorer.ts') }, outdir: out('graphiql'), loader: { '.woff2': 'dataurl', '.woff': 'dataurl', '.ttf': 'dataurl', '.png': 'dataurl', '.svg': 'dataurl' } }),
+    build({ ...common, entryPoints: { screen: join(root, 'src/screen/client/screen.css'), support: join(root, 'src/screen/client/support.css') }, outdir: out('screen') }),
+    build({
+      ...common,
+      entryPoints: { explorer: join(root, 'src/explorer/client/explorer.ts') },
+      outdir: out('graphiql'),
+      loader: { '.woff2': 'dataurl', '.woff': 'dataurl', '.ttf': 'dataurl', '.png': 'dataurl', '.svg': 'dataurl' },
+    }),
   ]);
 }
 

@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import {
-  DownstreamServiceError,
-  IDENTITY_HEADER,
-  IDENTITY_TTL_MS,
-  REQUEST_ID_HEADER,
-  SIGNATURE_HEADER,
-  signIdentity,
-  type Logger,
-  type Viewer,
-} from '@plaza/shared';
+import { DownstreamServiceError, IDENTITY_HEADER, IDENTITY_TTL_MS, REQUEST_ID_HEADER, SIGNATURE_HEADER, signIdentity, type Logger, type Viewer } from '@plaza/shared';
 import { createSubgraphFetcher, type SubgraphFetcher } from './subgraph-fetcher';
 import { traceSubgraphFetcher } from './tracing';
 import type { GatewayMetrics } from './metrics/gateway.metrics';

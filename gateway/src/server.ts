@@ -174,7 +174,15 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
 
   const metrics = deps.metrics ?? createServiceMetrics({ service: 'gateway' });
   const gatewayMetrics = createGatewayMetrics(metrics);
-  const gateway = createGateway({ supergraphSdl, gatewaySecret: deps.gatewaySecret, subgraphUrls: subgraphs, log, shareInflight: deps.shareInflight, batchSubgraphCalls: deps.batchSubgraphCalls, metrics: gatewayMetrics });
+  const gateway = createGateway({
+    supergraphSdl,
+    gatewaySecret: deps.gatewaySecret,
+    subgraphUrls: subgraphs,
+    log,
+    shareInflight: deps.shareInflight,
+    batchSubgraphCalls: deps.batchSubgraphCalls,
+    metrics: gatewayMetrics,
+  });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
   const loaded: { api: GraphQLSchema | null; full: GraphQLSchema | null } = { api: null, full: null };
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
@@ -228,7 +236,19 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let subscriptions: SubscriptionServer | null = null;
-  const emptyCounters: SubscriptionCounters = { eventsReceived: 0, hydrations: 0, deliveries: 0, overflows: 0, subscribers: 0, groups: 0, cacheBytes: { documents: 0, plans: 0 }, connections: 0, unreadBytes: 0, followLoads: 0, followEvents: 0 };
+  const emptyCounters: SubscriptionCounters = {
+    eventsReceived: 0,
+    hydrations: 0,
+    deliveries: 0,
+    overflows: 0,
+    subscribers: 0,
+    groups: 0,
+    cacheBytes: { documents: 0, plans: 0 },
+    connections: 0,
+    unreadBytes: 0,
+    followLoads: 0,
+    followEvents: 0,
+  };
   const handle = createRequestHandler<GatewayContext>({
     apollo,
     log,
@@ -242,9 +262,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
         if (drain.draining) return sendJson(res, 503, { status: 'draining', service: 'gateway' });
-        const checks = await Promise.all(
-          Object.entries(subgraphs).map(async ([name, url]) => [name, await answersReady(url, readyTimeoutMs)] as const),
-        );
+        const checks = await Promise.all(Object.entries(subgraphs).map(async ([name, url]) => [name, await answersReady(url, readyTimeoutMs)] as const));
         const ok = checks.every(([, up]) => up);
         sendJson(res, ok ? 200 : 503, {
           status: ok ? 'ready' : 'not ready',

@@ -29,7 +29,11 @@ beforeAll(async () => {
   const admin = await stack.as(['ADMIN']);
   communityId = ok<any>(await stack.request('mutation { createCommunity(input: { name: "控制台社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity.id;
   issueId = ok<any>(
-    await stack.request('mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title: '楼道灯坏了', description: '三单元', category: 'SAFETY' } }, await stack.as(['RESIDENT'], [communityId])),
+    await stack.request(
+      'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }',
+      { i: { communityId, title: '楼道灯坏了', description: '三单元', category: 'SAFETY' } },
+      await stack.as(['RESIDENT'], [communityId]),
+    ),
   ).raiseIssue.id;
 });
 afterAll(async () => {
@@ -61,7 +65,17 @@ async function refusal(p: Promise<unknown>): Promise<{ graphQL: boolean; codes: 
 describe.each(ACCEPTS)('Apollo Client over HTTP (Accept: %s)', (accept) => {
   it('UNAUTHENTICATED for a bad token', async () => {
     const forged = await signToken({ sub: 'mallory', roles: ['ADMIN'] }, 'not-the-secret-0123456789abcdef');
-    const r = await refusal(apollo(stack.url, forged, accept).query({ query: gql`{ me { id } }` }));
+    const r = await refusal(
+      apollo(stack.url, forged, accept).query({
+        query: gql`
+          {
+            me {
+              id
+            }
+          }
+        `,
+      }),
+    );
     expect(r).toMatchObject({ graphQL: true, codes: ['UNAUTHENTICATED'] });
   });
 
@@ -71,20 +85,38 @@ describe.each(ACCEPTS)('Apollo Client over HTTP (Accept: %s)', (accept) => {
   });
 
   it('BAD_USER_INPUT for a variable that does not coerce', async () => {
-    const q = gql`query($n: Int) { issues(first: $n) { totalCount } }`;
+    const q = gql`
+      query ($n: Int) {
+        issues(first: $n) {
+          totalCount
+        }
+      }
+    `;
     expect(await refusal(apollo(stack.url, null, accept).query({ query: q, variables: { n: 'many' } }))).toMatchObject({ graphQL: true, codes: ['BAD_USER_INPUT'] });
   });
 
   it('FORBIDDEN from a resolver', async () => {
     const resident = await stack.as(['RESIDENT'], [communityId]);
-    const q = gql`query($s: ID!) { departmentLeague(scope: $s) { totalCount } }`;
+    const q = gql`
+      query ($s: ID!) {
+        departmentLeague(scope: $s) {
+          totalCount
+        }
+      }
+    `;
     expect(await refusal(apollo(stack.url, resident, accept).query({ query: q, variables: { s: communityId } }))).toMatchObject({ graphQL: true, codes: ['FORBIDDEN'] });
   });
 
-  it('RATE_LIMITED past a resident\'s 30 support calls a minute', async () => {
+  it("RATE_LIMITED past a resident's 30 support calls a minute", async () => {
     const resident = await stack.as(['RESIDENT'], [communityId]);
     const c = apollo(stack.url, resident, accept);
-    const m = gql`mutation($i: ID!) { supportIssue(issueId: $i) { id } }`;
+    const m = gql`
+      mutation ($i: ID!) {
+        supportIssue(issueId: $i) {
+          id
+        }
+      }
+    `;
     for (let i = 0; i < 30; i++) await c.mutate({ mutation: m, variables: { i: issueId } });
     expect(await refusal(c.mutate({ mutation: m, variables: { i: issueId } }))).toMatchObject({ graphQL: true, codes: ['RATE_LIMITED'] });
   });
@@ -97,7 +129,17 @@ describe.each(ACCEPTS)('Apollo Client over HTTP (Accept: %s)', (accept) => {
     });
     try {
       const url = `http://127.0.0.1:${await app.listen(0)}/graphql`;
-      const q = gql`query($c: ID!) { community(id: $c) { id name issues { totalCount } } }`;
+      const q = gql`
+        query ($c: ID!) {
+          community(id: $c) {
+            id
+            name
+            issues {
+              totalCount
+            }
+          }
+        }
+      `;
       const r = await refusal(apollo(url, null, accept).query({ query: q, variables: { c: communityId } }));
       expect(r).toMatchObject({ graphQL: true, codes: ['DOWNSTREAM_SERVICE_ERROR'] });
       expect(r.extensions[0]).toEqual({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'issues' });
@@ -117,7 +159,15 @@ describe('Apollo Client over graphql-ws (GraphQLWsLink, a default graphql-ws cli
     const t0 = Date.now();
     // Apollo Client 4 hands a subscription's error to `next` as `{ error }`.
     const err = await new Promise<Error>((resolve, reject) => {
-      c.subscribe({ query: gql`subscription { myIssueEvents { cursor } }` }).subscribe({ next: (r) => (r.error ? resolve(r.error) : reject(new Error('got an event'))), error: resolve });
+      c.subscribe({
+        query: gql`
+          subscription {
+            myIssueEvents {
+              cursor
+            }
+          }
+        `,
+      }).subscribe({ next: (r) => (r.error ? resolve(r.error) : reject(new Error('got an event'))), error: resolve });
     });
     expect(Date.now() - t0).toBeLessThan(2000); // graphql-ws retries a 4403 for 30-45 s
     expect(err.message).toMatch(/4401 UNAUTHENTICATED: invalid or expired token/);
@@ -129,23 +179,52 @@ describe('Apollo Client over graphql-ws (GraphQLWsLink, a default graphql-ws cli
     const client = ws(staff);
     const c = apollo(stack.url, staff, APPLICATION_JSON, client);
     const err = await new Promise<unknown>((resolve, reject) => {
-      c.subscribe({ query: gql`subscription { myIssueEvents { cursor } }` }).subscribe({ next: (r) => (r.error ? resolve(r.error) : reject(new Error('got an event'))), error: resolve });
+      c.subscribe({
+        query: gql`
+          subscription {
+            myIssueEvents {
+              cursor
+            }
+          }
+        `,
+      }).subscribe({ next: (r) => (r.error ? resolve(r.error) : reject(new Error('got an event'))), error: resolve });
     });
     expect(CombinedGraphQLErrors.is(err) && err.errors.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     await client.dispose();
   });
 
-  it('a resident follows through HTTP and gets the request\'s events over the link', async () => {
+  it("a resident follows through HTTP and gets the request's events over the link", async () => {
     const resident = await stack.as(['RESIDENT'], [communityId]);
     const client = ws(resident);
     const c = apollo(stack.url, resident, APPLICATION_JSON, client);
     const got: { kind: string; issueId: string }[] = [];
-    const sub = c.subscribe({ query: gql`subscription { myIssueEvents { cursor kind issueId } }` }).subscribe({ next: (r) => r.data && got.push((r.data as any).myIssueEvents) });
+    const sub = c
+      .subscribe({
+        query: gql`
+          subscription {
+            myIssueEvents {
+              cursor
+              kind
+              issueId
+            }
+          }
+        `,
+      })
+      .subscribe({ next: (r) => r.data && got.push((r.data as any).myIssueEvents) });
     const until = async (cond: () => boolean) => {
       for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
     };
     await until(() => (stack.gateway.subscriptions?.counters.followLoads ?? 0) > 0 && stack.gateway.subscriptions!.counters.subscribers > 0);
-    await c.mutate({ mutation: gql`mutation($i: ID!) { followIssue(issueId: $i) { id } }`, variables: { i: issueId } });
+    await c.mutate({
+      mutation: gql`
+        mutation ($i: ID!) {
+          followIssue(issueId: $i) {
+            id
+          }
+        }
+      `,
+      variables: { i: issueId },
+    });
     const staff = await stack.as(['STAFF'], [communityId]);
     ok(await stack.request('mutation($id: ID!) { claimIssue(id: $id, department: "物业") { id } }', { id: issueId }, staff));
     await until(() => got.length > 0);

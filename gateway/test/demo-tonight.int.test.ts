@@ -18,8 +18,7 @@ let stack: Stack;
 const world = buildDemoWorld();
 const tonight = buildTonight(world, new Date());
 /** The real CLI, as `npm run seed:demo` runs it; its progress lines go to stderr. */
-const seed = () =>
-  spawnSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'seed-demo.mjs')], { env: { ...process.env, DATABASE_URL: stack.db.url }, encoding: 'utf8' });
+const seed = () => spawnSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'seed-demo.mjs')], { env: { ...process.env, DATABASE_URL: stack.db.url }, encoding: 'utf8' });
 
 let pg: Client;
 let firstRun: ReturnType<typeof seed>;
@@ -90,7 +89,7 @@ describe('npm run seed:demo: the demo year and tonight', () => {
     expect(await count(`SELECT count(*) AS n FROM issues.follow`)).toBe(year + tonightFollows);
   });
 
-  it('staff can run tonight\'s vote from the API: a resident votes, staff close it, a late vote is CONFLICT', async () => {
+  it("staff can run tonight's vote from the API: a resident votes, staff close it, a late vote is CONFLICT", async () => {
     const staff = await stack.as(['STAFF'], [tonight.community.id]);
     const voted = ok(await stack.request('mutation($p: ID!) { votePlan(planId: $p, stance: FOR) { votesCast } }', { p: tonight.plan.id }, await stack.as(['RESIDENT'])));
     expect(voted.votePlan.votesCast).toBe(21);

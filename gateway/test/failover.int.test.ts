@@ -115,7 +115,9 @@ describe('failover on the scale-out topology', () => {
     for (const s of subs) s.stop();
     // Everything the topology started is gone after stop() (as after Ctrl+C of start:cluster).
     const pids = topo
-      ? [...topo.gateways, ...topo.subgraphs].map((p) => p.child?.pid).concat(topo.haproxy.pid, ...topo.redis.nodes.map((n) => n.process?.pid), topo.pg.primary.process?.pid, topo.pg.replica.process?.pid)
+      ? [...topo.gateways, ...topo.subgraphs]
+          .map((p) => p.child?.pid)
+          .concat(topo.haproxy.pid, ...topo.redis.nodes.map((n) => n.process?.pid), topo.pg.primary.process?.pid, topo.pg.replica.process?.pid)
       : [];
     await topo?.stop();
     const alive = pids.filter((pid): pid is number => {
@@ -162,7 +164,15 @@ describe('failover on the scale-out topology', () => {
       subs.push(subscriber(wsUrl, staff, communityId));
       if (i % 20 === 19) await sleep(100);
     }
-    const counts = async () => Promise.all(topo.gateways.map((g) => fetch(`http://127.0.0.1:${g.port}/metrics/subscriptions`).then((r) => r.json() as Promise<{ subscribers: number }>, () => ({ subscribers: 0 }))));
+    const counts = async () =>
+      Promise.all(
+        topo.gateways.map((g) =>
+          fetch(`http://127.0.0.1:${g.port}/metrics/subscriptions`).then(
+            (r) => r.json() as Promise<{ subscribers: number }>,
+            () => ({ subscribers: 0 }),
+          ),
+        ),
+      );
     for (let i = 0; i < 100 && (await counts()).reduce((n, c) => n + c.subscribers, 0) < SUBSCRIBERS; i++) await sleep(200);
     const spread = (await counts()).map((c) => c.subscribers);
     expect(spread.reduce((a, b) => a + b, 0)).toBe(SUBSCRIBERS);
@@ -191,8 +201,14 @@ describe('failover on the scale-out topology', () => {
         const vote = signToken({ sub: `resident-${i}`, roles: ['RESIDENT'] }, JWT).then((t) => gql('mutation($p: ID!) { votePlan(planId: $p, stance: FOR) { id } }', { p: planId }, t));
         const r = raise(`议题 ${i}`);
         await Promise.all([
-          r.then((id) => (answered.add(id), raises.ok++), () => raises.failed++),
-          vote.then(() => votes.ok++, () => votes.failed++),
+          r.then(
+            (id) => (answered.add(id), raises.ok++),
+            () => raises.failed++,
+          ),
+          vote.then(
+            () => votes.ok++,
+            () => votes.failed++,
+          ),
         ]);
         await sleep(100);
       }
@@ -202,7 +218,10 @@ describe('failover on the scale-out topology', () => {
     const lagSamples: number[] = [];
     const sampler = (async () => {
       while (running) {
-        await topo.pg.lag().then((l) => lagSamples.push(l.lagMs), () => undefined);
+        await topo.pg.lag().then(
+          (l) => lagSamples.push(l.lagMs),
+          () => undefined,
+        );
         await sleep(500);
       }
     })();
@@ -219,12 +238,23 @@ describe('failover on the scale-out topology', () => {
     };
     await sleep(3000);
     const [gw1] = topo.gateways;
-    await fault('SIGTERM gateway-1 (drain)', () => gw1!.kill('SIGTERM'), () => gw1!.restart());
+    await fault(
+      'SIGTERM gateway-1 (drain)',
+      () => gw1!.kill('SIGTERM'),
+      () => gw1!.restart(),
+    );
     // The issues replica holding the relay's lead, so the standby must take over publishing.
-    const leaderName = lines.filter((l) => l.startsWith('issues-') && l.includes('relay active') && l.includes(RELAY)).at(-1)?.split(' ')[0];
+    const leaderName = lines
+      .filter((l) => l.startsWith('issues-') && l.includes('relay active') && l.includes(RELAY))
+      .at(-1)
+      ?.split(' ')[0];
     const leader = topo.subgraphs.find((p) => p.name === leaderName)!;
     expect(leader).toBeDefined();
-    await fault(`kill -9 ${leader.name} (relay leader)`, () => leader.kill('SIGKILL'), () => leader.restart());
+    await fault(
+      `kill -9 ${leader.name} (relay leader)`,
+      () => leader.kill('SIGKILL'),
+      () => leader.restart(),
+    );
     expect(lines.some((l) => l.startsWith('issues-') && !l.startsWith(leader.name) && l.includes('relay active') && l.includes(RELAY))).toBe(true);
     // The master whose shard carries the issueEvents channel (sharded pub/sub).
     const raw = new Cluster(topo.redis.nodesEnv.split(',').map((h) => ({ host: '127.0.0.1', port: Number(h.split(':')[1]) })));
@@ -261,7 +291,15 @@ describe('failover on the scale-out topology', () => {
     while (Date.now() < until && subs.some((s) => s.seqs.length < log.length)) await sleep(250);
     const lostBy = subs.map((s) => log.filter((q) => !s.seqs.includes(q)));
     const lost = lostBy.reduce((t, l) => t + l.length, 0);
-    if (lost) console.log(`lost: ${JSON.stringify(lostBy.map((l, i) => [i, l]).filter(([, l]) => (l as number[]).length).slice(0, 10))}`);
+    if (lost)
+      console.log(
+        `lost: ${JSON.stringify(
+          lostBy
+            .map((l, i) => [i, l])
+            .filter(([, l]) => (l as number[]).length)
+            .slice(0, 10),
+        )}`,
+      );
     const extra = subs.reduce((t, s) => t + s.seqs.filter((q) => q > baseline && !log.includes(q)).length, 0);
     const duplicates = subs.reduce((t, s) => t + s.seqs.length - new Set(s.seqs).size, 0);
     const outOfOrder = subs.filter((s) => s.seqs.some((q, i) => i > 0 && q <= s.seqs[i - 1]!)).length;
@@ -296,7 +334,12 @@ describe('failover on the scale-out topology', () => {
       gaps,
       resubscribes: resub.length,
       resubscribeMs: { p50: pct(50), p95: pct(95), max: resub.at(-1) ?? 0 },
-      replica: { ...lag, lagUnderLoadMs: { samples: lagSamples.length, max: Math.max(0, ...lagSamples), nonZero: lagSamples.filter((l) => l > 0).length }, subgraphsOnReplica: replicaLag.every((r) => r.replica), overviewIssuesRaised: overview.issuesRaised },
+      replica: {
+        ...lag,
+        lagUnderLoadMs: { samples: lagSamples.length, max: Math.max(0, ...lagSamples), nonZero: lagSamples.filter((l) => l > 0).length },
+        subgraphsOnReplica: replicaLag.every((r) => r.replica),
+        overviewIssuesRaised: overview.issuesRaised,
+      },
     };
     console.log(`failover figures: ${JSON.stringify(figures, null, 2)}`);
 

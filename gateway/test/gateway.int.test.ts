@@ -145,9 +145,7 @@ describe('identity', () => {
   });
 
   it('STAFF of another community gets FORBIDDEN', async () => {
-    const other = ok(
-      await stack.request('mutation { createCommunity(input: { name: "别的社区", subdistrict: "三里河街道" }) { id } }', {}, admin),
-    ) as { createCommunity: { id: string } };
+    const other = ok(await stack.request('mutation { createCommunity(input: { name: "别的社区", subdistrict: "三里河街道" }) { id } }', {}, admin)) as { createCommunity: { id: string } };
     const staffElsewhere = await stack.as(['STAFF'], [other.createCommunity.id]);
     const res = await stack.request(
       'mutation($i: ScheduleSessionInput!) { scheduleSession(input: $i) { id } }',

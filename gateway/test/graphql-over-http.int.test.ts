@@ -34,9 +34,12 @@ async function gatewayWith(o: Partial<Parameters<typeof createGatewayServer>[0]>
 describe('CORS', () => {
   const CONSOLE = 'http://console.test:5173';
   const preflight = (url: string, origin: string) =>
-    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, apollo-require-preflight, x-request-id' } });
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, apollo-require-preflight, x-request-id' },
+    });
 
-  it('answers a console\'s preflight and its calls on /graphql and the exports (any origin outside production)', async () => {
+  it("answers a console's preflight and its calls on /graphql and the exports (any origin outside production)", async () => {
     for (const path of ['/graphql', '/export/departments.csv', '/export/issues.csv']) {
       const res = await preflight(`${stack.origin}${path}`, CONSOLE);
       expect(res.status).toBe(204);
@@ -133,12 +136,20 @@ describe('GraphQL over HTTP: the same refusal in both media types', () => {
     for (const accept of [null, 'application/json']) {
       expect(await send(accept, { query: '{ me { id } }' }, forged)).toMatchObject({ status: 200, code: 'UNAUTHENTICATED', type: expect.stringMatching(/^application\/json/) });
     }
-    expect(await send(GRAPHQL_RESPONSE, { query: '{ me { id } }' }, forged)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', type: expect.stringMatching(/^application\/graphql-response\+json/) });
+    expect(await send(GRAPHQL_RESPONSE, { query: '{ me { id } }' }, forged)).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      type: expect.stringMatching(/^application\/graphql-response\+json/),
+    });
     for (const accept of [null, GRAPHQL_RESPONSE]) {
       const broken = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body: '{"query": ' });
       expect(broken.status).toBe(400);
       expect(((await broken.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
-      const big = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) }, body: JSON.stringify({ query: `{ __typename }`, variables: { x: 'x'.repeat(3 * 2 ** 20) } }) });
+      const big = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) },
+        body: JSON.stringify({ query: `{ __typename }`, variables: { x: 'x'.repeat(3 * 2 ** 20) } }),
+      });
       await big.arrayBuffer();
       expect(big.status).toBe(413);
     }
@@ -159,7 +170,7 @@ describe('a failing subgraph', () => {
   });
   afterAll(() => new Promise((resolve) => broken.close(resolve)));
 
-  it('reaches clients as DOWNSTREAM_SERVICE_ERROR with the subgraph\'s name, never its URL or body', async () => {
+  it("reaches clients as DOWNSTREAM_SERVICE_ERROR with the subgraph's name, never its URL or body", async () => {
     const dead = 'http://127.0.0.1:1/graphql'; // nothing listens on port 1
     for (const issues of [brokenUrl, dead]) {
       const g = await gatewayWith({ subgraphUrls: { ...(stack.subgraphs as Record<string, string>), issues } });

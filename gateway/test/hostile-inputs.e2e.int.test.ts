@@ -34,7 +34,8 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 
 const codes = (json: any): string[] => (json?.errors ?? []).map((e: any) => e.extensions?.code);
 // What must never reach a client: SQL, driver messages, a subgraph's raw reply, stack frames.
-const LEAK = /invalid input syntax|invalid byte sequence|syntax error at|SELECT |INSERT |duplicate key|violates|QueryFailedError|at .+\.(js|ts):\d+|node_modules|\/work\/|400: Bad Request|fetch failed|ECONNREFUSED/;
+const LEAK =
+  /invalid input syntax|invalid byte sequence|syntax error at|SELECT |INSERT |duplicate key|violates|QueryFailedError|at .+\.(js|ts):\d+|node_modules|\/work\/|400: Bad Request|fetch failed|ECONNREFUSED/;
 
 function expectClean(r: { status: number; text: string }) {
   expect(r.status).toBeLessThan(500);
@@ -107,7 +108,7 @@ describe('cursors, ids and dates are checked before any SQL', () => {
     for (const e of r.json.errors ?? []) expect(['BAD_USER_INPUT', 'NOT_FOUND']).toContain(e.extensions.code);
   });
 
-  it('a bad Date variable is BAD_USER_INPUT at the gateway, not the subgraph\'s raw 400', async () => {
+  it("a bad Date variable is BAD_USER_INPUT at the gateway, not the subgraph's raw 400", async () => {
     for (const from of ['2025-13-45', 'yesterday', 20250101, '2025-02-29']) {
       const r = await post({
         query: 'query($f:Date!){ issueTrend(bucket: MONTH, from:$f, to:"2025-12-31"){ bucketStart } }',

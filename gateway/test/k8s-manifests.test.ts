@@ -74,7 +74,7 @@ const NOT_SET: Record<keyof typeof PACKAGES, Record<string, string>> = {
     DATABASE_URL: 'the gateway has no database',
     DATABASE_READ_URL: 'the gateway has no database',
     REDIS_CLUSTER_NODES: TOPOLOGY.REDIS_CLUSTER_NODES,
-    CORS_ORIGINS: 'none in production unless set: the screen, GraphiQL and the exports are served from the gateway\'s own origin',
+    CORS_ORIGINS: "none in production unless set: the screen, GraphiQL and the exports are served from the gateway's own origin",
   },
   sessions: { ...TOPOLOGY, ...TRACING },
   issues: { ...TOPOLOGY, ...TRACING },
@@ -101,8 +101,12 @@ describe('deploy/k8s (kustomize)', () => {
     const env = (): { name: string; value?: string; valueFrom?: any }[] => container().env;
 
     it('sets exactly the variables its env schema reads (minus the documented unused ones)', () => {
-      const set = env().map((e) => e.name).sort();
-      const keys = Object.keys(schema.shape).filter((k) => !(k in NOT_SET[name])).sort();
+      const set = env()
+        .map((e) => e.name)
+        .sort();
+      const keys = Object.keys(schema.shape)
+        .filter((k) => !(k in NOT_SET[name]))
+        .sort();
       expect(set).toEqual(keys);
       for (const k of Object.keys(NOT_SET[name])) expect(Object.keys(schema.shape)).toContain(k); // the exception is still real
     });
@@ -154,7 +158,11 @@ describe('deploy/k8s (kustomize)', () => {
   });
 
   it('the URLs in the ConfigMap point at the Services and ports', () => {
-    for (const [key, svc] of [['SESSIONS_URL', 'sessions'], ['ISSUES_URL', 'issues'], ['VOLUNTEERING_URL', 'volunteering']] as const) {
+    for (const [key, svc] of [
+      ['SESSIONS_URL', 'sessions'],
+      ['ISSUES_URL', 'issues'],
+      ['VOLUNTEERING_URL', 'volunteering'],
+    ] as const) {
       expect(config.data![key]).toBe(`http://${svc}:${PACKAGES[svc].port}/graphql`);
     }
   });

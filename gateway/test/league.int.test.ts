@@ -33,7 +33,10 @@ beforeAll(async () => {
 
   const a = await raise('a');
   await m(`mutation($id: ID!) { claimIssue(id: $id, department: "街道城建办") { id } }`, { id: a });
-  await m(`mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "修路灯", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { id } }`, { id: a, d: tomorrow });
+  await m(`mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "修路灯", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { id } }`, {
+    id: a,
+    d: tomorrow,
+  });
   await m(`mutation($id: ID!) { giveFeedback(issueId: $id, text: "已修") { id } }`, { id: a });
   await m(`mutation($id: ID!) { escalateIssue(id: $id, level: COMMUNITY, reason: "需社区协调") { id } }`, { id: a });
   await m(`mutation($id: ID!) { evaluateIssue(issueId: $id, input: { satisfied: true, rating: 5 }) { id } }`, { id: a }, resident);
@@ -48,7 +51,7 @@ describe('departmentLeague through the gateway', () => {
   const FIELDS = 'unit kind claimed resolved medianHoursToClaim medianHoursToFirstFeedback ledgerOnTime ledgerOverdue ledgerOpenPastDeadline onTimeRate satisfactionRate reworkRate';
   const LEAGUE = `query($s: ID!, $o: LeagueOrder) { departmentLeague(scope: $s, orderBy: $o, first: 100) { totalCount edges { cursor node { ${FIELDS} } } } }`;
 
-  it('answers ANALYST and the community\'s STAFF, and refuses STAFF elsewhere', async () => {
+  it("answers ANALYST and the community's STAFF, and refuses STAFF elsewhere", async () => {
     const analyst = await stack.as(['ANALYST']);
     const l = (await m(LEAGUE, { s: 'city' }, analyst)).departmentLeague;
     expect(l.edges.map((e: any) => [e.node.kind, e.node.unit, e.node.claimed, e.node.resolved])).toEqual([
@@ -77,7 +80,7 @@ describe('departmentLeague through the gateway', () => {
   });
 });
 
-it('Overview carries the settled shares beside the other subgraphs\' figures', async () => {
+it("Overview carries the settled shares beside the other subgraphs' figures", async () => {
   const analyst = await stack.as(['ANALYST']);
   const o = (await m(`query($s: ID!) { overview(scope: $s) { issuesResolved settledAtGridShare settledInCommunityShare sessionsHeld volunteerTeams } }`, { s: communityId }, analyst)).overview;
   // Resolved: a (escalated to COMMUNITY) and b (on the spot, GRID).

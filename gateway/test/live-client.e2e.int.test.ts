@@ -51,8 +51,8 @@ describe('createLiveClient (@plaza/shared/client)', () => {
     await until(() => got.length >= 30, 10_000);
     await new Promise((r) => setTimeout(r, 500)); // nothing more may arrive
 
-    const logged = ok<any>(await stack.request('query { issueEventLog(first: 100) { edges { node { cursor communityId } } } }')).issueEventLog.edges
-      .map((e: any) => e.node)
+    const logged = ok<any>(await stack.request('query { issueEventLog(first: 100) { edges { node { cursor communityId } } } }'))
+      .issueEventLog.edges.map((e: any) => e.node)
       .filter((n: any) => n.communityId === communityId)
       .map((n: any) => n.cursor);
     expect(logged).toHaveLength(30);

@@ -50,8 +50,14 @@ describe('GET /metrics on every process, run as operators run them (one process 
 
     // One subscriber, to see deliveries counted.
     ws = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
-    ws.subscribe({ query: 'subscription Watch($c: ID) { issueEvents(communityId: $c) { kind issue { title community { name } } } }', variables: { c: communityId } }, { next: (v) => received.push(v), error: () => {}, complete: () => {} });
-    await eventually(() => scrape(stack.origins.gateway), (s) => sampleValue(s, 'plaza_subscriptions_open') === 1);
+    ws.subscribe(
+      { query: 'subscription Watch($c: ID) { issueEvents(communityId: $c) { kind issue { title community { name } } } }', variables: { c: communityId } },
+      { next: (v) => received.push(v), error: () => {}, complete: () => {} },
+    );
+    await eventually(
+      () => scrape(stack.origins.gateway),
+      (s) => sampleValue(s, 'plaza_subscriptions_open') === 1,
+    );
 
     const raise = 'mutation Raise($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }';
     const ids: string[] = [];
@@ -70,7 +76,10 @@ describe('GET /metrics on every process, run as operators run them (one process 
     expect((await fetch(`${stack.origin}/no/such/path/${randomBytes(4).toString('hex')}`)).status).toBe(404);
     const deep = `query Deep { ${'issues { edges { node { community { '.repeat(8)}name${' } } } }'.repeat(8)} }`;
     expect((await post(stack.url, deep)).body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    await eventually(async () => received.length, (n) => n >= 2);
+    await eventually(
+      async () => received.length,
+      (n) => n >= 2,
+    );
   });
 
   afterAll(async () => {
@@ -87,7 +96,10 @@ describe('GET /metrics on every process, run as operators run them (one process 
   });
 
   it('gateway: operations by name, status and code; HTTP refusals; plan cache; subgraph calls; subscriptions; Node and Redis', async () => {
-    const s = await eventually(() => scrape(stack.origins.gateway), (x) => (sampleValue(x, 'plaza_subscription_deliveries_total') ?? 0) >= 2);
+    const s = await eventually(
+      () => scrape(stack.origins.gateway),
+      (x) => (sampleValue(x, 'plaza_subscription_deliveries_total') ?? 0) >= 2,
+    );
     const req = (labels: Record<string, string>) => sampleSum(s, 'plaza_graphql_requests_total', labels);
     expect(req({ operation: 'Probe', type: 'query', status: '200', code: 'none' })).toBe(3);
     expect(req({ operation: 'Raise', type: 'mutation', code: 'none' })).toBe(2);
@@ -126,7 +138,10 @@ describe('GET /metrics on every process, run as operators run them (one process 
   });
 
   it('issues: its operations, relay published with no backlog, both sweeps ran, pool and Redis', async () => {
-    const s = await eventually(() => scrape(stack.origins.issues), (x) => (sampleValue(x, 'plaza_sweep_runs_total', { job: 'overdue', outcome: 'ok' }) ?? 0) >= 1);
+    const s = await eventually(
+      () => scrape(stack.origins.issues),
+      (x) => (sampleValue(x, 'plaza_sweep_runs_total', { job: 'overdue', outcome: 'ok' }) ?? 0) >= 1,
+    );
     // The gateway's subgraph operations are named after the client's (Probe__issues__0).
     expect(sampleSum(s, 'plaza_graphql_requests_total', { type: 'query', code: 'none' })).toBeGreaterThanOrEqual(3);
     expect(sampleSum(s, 'plaza_graphql_requests_total', { type: 'mutation', code: 'none' })).toBe(2);

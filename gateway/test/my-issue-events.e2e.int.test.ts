@@ -28,13 +28,8 @@ describe('myIssueEvents through the real stack', () => {
   let users = 0;
   const resident = () => stack.token(`resident-${++users}`, ['RESIDENT'], [communityId]);
   const raise = async (token: string, title: string) =>
-    ok<any>(
-      await stack.request(
-        'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }',
-        { i: { communityId, title, description: '晚上很黑', category: 'PUBLIC_FACILITIES' } },
-        token,
-      ),
-    ).raiseIssue.id as string;
+    ok<any>(await stack.request('mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title, description: '晚上很黑', category: 'PUBLIC_FACILITIES' } }, token))
+      .raiseIssue.id as string;
   const claim = async (id: string) => ok(await stack.request('mutation($id: ID!) { claimIssue(id: $id, department: "街道城建科") { id } }', { id }, staff));
   const follow = async (token: string, id: string) => ok(await stack.request('mutation($id: ID!) { followIssue(issueId: $id) { id } }', { id }, token));
   const log = async (after: string | null) =>

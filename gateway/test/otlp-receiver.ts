@@ -36,8 +36,7 @@ const hexId = (v: unknown): string => {
   return /^[0-9a-f]+$/i.test(s) && (s.length === 32 || s.length === 16) ? s.toLowerCase() : Buffer.from(s, 'base64').toString('hex');
 };
 
-const anyValue = (v: any): string | number | boolean =>
-  v?.stringValue ?? (v?.intValue !== undefined ? Number(v.intValue) : undefined) ?? v?.doubleValue ?? v?.boolValue ?? JSON.stringify(v);
+const anyValue = (v: any): string | number | boolean => v?.stringValue ?? (v?.intValue !== undefined ? Number(v.intValue) : undefined) ?? v?.doubleValue ?? v?.boolValue ?? JSON.stringify(v);
 
 function fromJson(body: any): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];

@@ -31,8 +31,7 @@ function explodingFragments(levels: number): string {
   return q + `fragment F${levels - 1} on Community{id name}\n`;
 }
 
-const post = (query: string) =>
-  fetch(stack.url, { method: 'POST', headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+const post = (query: string) => fetch(stack.url, { method: 'POST', headers: { accept: GRAPHQL_RESPONSE, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 
 async function timed(query: string) {
   const started = performance.now();
@@ -69,9 +68,7 @@ describe('limits before work', () => {
 
   it('answers /health within 200 ms while 20 concurrent 195 KB field-duplication queries are refused', async () => {
     const repeat = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length));
-    const bombs = Array.from({ length: 20 }, (_, i) =>
-      i % 2 ? `{ a: issues{totalCount} ${repeat('issues{totalCount} ', 195_000)}}` : `{ ${repeat('__typename ', 195_000)}}`,
-    );
+    const bombs = Array.from({ length: 20 }, (_, i) => (i % 2 ? `{ a: issues{totalCount} ${repeat('issues{totalCount} ', 195_000)}}` : `{ ${repeat('__typename ', 195_000)}}`));
     let settled = false;
     const pending = Promise.all(bombs.map((q) => post(q).then(async (r) => ({ status: r.status, body: (await r.json()) as any })))).finally(() => {
       settled = true;

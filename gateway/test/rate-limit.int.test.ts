@@ -81,8 +81,7 @@ describe('counts the calls that execute, however the document wraps them', () =>
 
   beforeAll(async () => {
     const admin = await stack.as(['ADMIN']);
-    const communityId = ok<any>(await stack.request('mutation { createCommunity(input: { name: "包装社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity
-      .id;
+    const communityId = ok<any>(await stack.request('mutation { createCommunity(input: { name: "包装社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity.id;
     const raiser = await stack.as(['RESIDENT']);
     issueId = ok<any>(
       await stack.request(

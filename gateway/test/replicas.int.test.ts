@@ -42,7 +42,10 @@ async function ready(p: Proc, ms = 60_000) {
   const until = Date.now() + ms;
   for (;;) {
     if (p.child.exitCode !== null) throw new Error(`${p.label} exited:\n${p.lines.slice(-20).join('\n')}`);
-    const ok = await fetch(`http://127.0.0.1:${p.port}/ready`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${p.port}/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > until) throw new Error(`${p.label} not ready:\n${p.lines.slice(-20).join('\n')}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -150,10 +153,10 @@ describe('replicas of every subgraph on one database and one Redis Cluster', () 
       // An overdue ledger entry, swept every second by both replicas: marked once, one OVERDUE event.
       await gql('mutation($id: ID!) { claimIssue(id: $id, department: "社区居委会") { id } }', { id: issueId });
       const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-      await gql(
-        'mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { id } }',
-        { id: issueId, d: tomorrow },
-      );
+      await gql('mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { id } }', {
+        id: issueId,
+        d: tomorrow,
+      });
       await pg.query(`UPDATE issues.ledger_entry SET deadline = current_date - 3 WHERE issue_id = $1`, [issueId]);
       await new Promise((r) => setTimeout(r, 3000));
       const overdue = await pg.query(`SELECT count(*)::int AS n FROM issues.issue_event WHERE kind = 'OVERDUE' AND issue_id = $1`, [issueId]);

@@ -71,7 +71,10 @@ beforeAll(async () => {
   const looped = await raise('3号楼下水道返味', 'ENVIRONMENT_SANITATION');
   const due = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
   await gqlOk('mutation($id: ID!) { claimIssue(id: $id, department: "社区环卫办") { id } }', { id: looped });
-  await gqlOk('mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "疏通主管道", responsiblePerson: "张师傅", responsibleUnit: "市政养护公司", deadline: $d }) { id } }', { id: looped, d: due });
+  await gqlOk('mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "疏通主管道", responsiblePerson: "张师傅", responsibleUnit: "市政养护公司", deadline: $d }) { id } }', {
+    id: looped,
+    d: due,
+  });
   await gqlOk('mutation($id: ID!) { completeLedgerEntry(id: $id) { id } }', {
     id: (await gqlOk<{ issue: { ledger: { id: string }[] } }>('query($id: ID!) { issue(id: $id) { ledger { id } } }', { id: looped })).issue.ledger[0]!.id,
   });
@@ -79,7 +82,10 @@ beforeAll(async () => {
   await gqlOk('mutation($id: ID!) { evaluateIssue(issueId: $id, input: { satisfied: true, rating: 5, comment: "满意" }) { id } }', { id: looped });
   const working = await raise('小区北侧路灯不亮', 'PUBLIC_FACILITIES');
   await gqlOk('mutation($id: ID!) { claimIssue(id: $id, department: "社区物业办") { id } }', { id: working });
-  await gqlOk('mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "更换北侧路灯 12 盏", responsiblePerson: "李工", responsibleUnit: "城市照明所", deadline: $d }) { id } }', { id: working, d: due });
+  await gqlOk(
+    'mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "更换北侧路灯 12 盏", responsiblePerson: "李工", responsibleUnit: "城市照明所", deadline: $d }) { id } }',
+    { id: working, d: due },
+  );
 
   screenToken = await stack.token('plaza-screen-1', ['SCREEN'], [], 3600);
   const pubsub = new RedisPubSub({ url: REDIS_URL, prefix });
@@ -210,14 +216,19 @@ describe('a community screen, all evening, unattended', () => {
     expect(await plan.getAttribute('data-vote-open')).toBe('false');
     const late2 = errorOf(await stack.request('mutation($p: ID!) { votePlan(planId: $p, stance: AGAINST) { id } }', { p: timed }, await stack.as(['RESIDENT'])));
     expect(late2.code).toBe('CONFLICT');
-    const closedEvents = ok(await stack.request<{ issue: { timeline: { edges: { node: { kind: string } }[] } } }>('query($id: ID!) { issue(id: $id) { timeline(first: 100) { edges { node { kind } } } } }', { id: issue }, staff))
-      .issue.timeline.edges.filter((e) => e.node.kind === 'PLAN_VOTE_CLOSED');
+    const closedEvents = ok(
+      await stack.request<{ issue: { timeline: { edges: { node: { kind: string } }[] } } }>(
+        'query($id: ID!) { issue(id: $id) { timeline(first: 100) { edges { node { kind } } } } }',
+        { id: issue },
+        staff,
+      ),
+    ).issue.timeline.edges.filter((e) => e.node.kind === 'PLAN_VOTE_CLOSED');
     expect(closedEvents).toHaveLength(2);
     await stillSamePage();
     await screenshot(screen, 'vote-closed');
   });
 
-  it('ended, it shows the session\'s summary by itself', async () => {
+  it("ended, it shows the session's summary by itself", async () => {
     await gqlOk('mutation($id: ID!) { closeSession(id: $id, minutes: "议定更换健身器材，物业一周内完成") { id } }', { id: sessionId });
     await screen.locator('body[data-view="evening"] #evening-hero[data-kind="ended"]').waitFor({ timeout: 5000 });
     expect(await screen.textContent('#evening-title')).toBe('十二月广场夜话');
@@ -231,7 +242,7 @@ describe('a community screen, all evening, unattended', () => {
   });
 });
 
-describe('states that are not the evening\'s', () => {
+describe("states that are not the evening's", () => {
   it('a rejected token: says so, in its own designed view', async () => {
     const page = await newPage();
     await page.goto(`${origin()}/screen?community=${communityId}#token=not-a-jwt`);

@@ -87,9 +87,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
   stack = await startStack({ redisUrl: REDIS_URL, env: { PLAZA_CHANNEL_PREFIX: prefix } });
   const admin = await stack.as(['ADMIN']);
-  communityId = ok(
-    await stack.request<{ createCommunity: { id: string } }>('mutation { createCommunity(input: { name: "方井社区", subdistrict: "三里河街道" }) { id } }', {}, admin),
-  ).createCommunity.id;
+  communityId = ok(await stack.request<{ createCommunity: { id: string } }>('mutation { createCommunity(input: { name: "方井社区", subdistrict: "三里河街道" }) { id } }', {}, admin)).createCommunity
+    .id;
   staff = await stack.as(['STAFF'], [communityId]);
   const topic = ok(
     await stack.request<{ proposeTopic: { id: string } }>(
@@ -115,9 +114,8 @@ beforeAll(async () => {
     ),
   );
   const first = await raise('小区东门电动车充电桩不够用', 'TRAFFIC_PARKING');
-  const plan = ok(
-    await stack.request<{ proposePlan: { id: string } }>('mutation($i: ID!) { proposePlan(issueId: $i, summary: "在东门加建充电车棚，物业与居民共担") { id } }', { i: first }, staff),
-  ).proposePlan.id;
+  const plan = ok(await stack.request<{ proposePlan: { id: string } }>('mutation($i: ID!) { proposePlan(issueId: $i, summary: "在东门加建充电车棚，物业与居民共担") { id } }', { i: first }, staff))
+    .proposePlan.id;
   for (const stance of ['FOR', 'FOR', 'FOR', 'AGAINST', 'ABSTAIN']) {
     ok(await stack.request('mutation($p: ID!, $s: Stance!) { votePlan(planId: $p, stance: $s) { id } }', { p: plan, s: stance }, await stack.as(['RESIDENT'])));
   }
@@ -202,7 +200,7 @@ describe('the plaza screen', () => {
     await screen.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', `#issues li[data-issue-id="${id}"] .support-count`, { timeout: 2000 });
   });
 
-  it('?community= follows the community\'s live session; a malformed id is a 400', async () => {
+  it("?community= follows the community's live session; a malformed id is a 400", async () => {
     const page = await newPage();
     await page.goto(`${origin()}/screen?community=${communityId}`);
     await page.waitForFunction(() => document.getElementById('title')?.textContent === '十一月广场夜话', undefined, { timeout: 10_000 });

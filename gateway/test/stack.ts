@@ -141,8 +141,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     const url = `${origin}/graphql`;
     const extra: GatewayApp[] = [];
     let users = 0;
-    const token = (sub: string, roles: Role[], communities: string[] = [], ttlSeconds?: number) =>
-      signToken({ sub, roles, communities, ttlSeconds }, TEST_JWT_SECRET);
+    const token = (sub: string, roles: Role[], communities: string[] = [], ttlSeconds?: number) => signToken({ sub, roles, communities, ttlSeconds }, TEST_JWT_SECRET);
     return {
       url,
       wsUrl: `ws://127.0.0.1:${port}/graphql`,

@@ -59,9 +59,8 @@ describe.each(['redis', 'memory'] as const)('live updates through the real stack
         staff,
       ),
     ).scheduleSession.id;
-    teamId = ok<any>(
-      await stack.request('mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }', { i: { communityId, name: '青年先锋队', kind: 'YOUTH_VANGUARD', leader: '李青' } }, staff),
-    ).createTeam.id;
+    teamId = ok<any>(await stack.request('mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }', { i: { communityId, name: '青年先锋队', kind: 'YOUTH_VANGUARD', leader: '李青' } }, staff))
+      .createTeam.id;
   });
 
   afterEach(async () => {

@@ -24,13 +24,8 @@ describe('hostile subscribers through the real stack', () => {
   };
   const counters = () => stack.gateway.subscriptions!.counters;
   const raise = async (title: string) =>
-    ok<any>(
-      await stack.request(
-        'mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }',
-        { i: { communityId, title, description: '晚上很黑', category: 'PUBLIC_FACILITIES' } },
-        staff,
-      ),
-    ).raiseIssue.id as string;
+    ok<any>(await stack.request('mutation($i: RaiseIssueInput!) { raiseIssue(input: $i) { id } }', { i: { communityId, title, description: '晚上很黑', category: 'PUBLIC_FACILITIES' } }, staff))
+      .raiseIssue.id as string;
 
   beforeAll(async () => {
     stack = await startStack({ bus: 'memory' });

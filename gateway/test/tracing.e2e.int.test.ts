@@ -60,7 +60,10 @@ describe('OpenTelemetry traces across processes (OTLP to a local receiver)', () 
       { next: (v) => received.push(v), error: () => {}, complete: () => {} },
     );
     // The subscription is live once the gateway counts it open.
-    await eventually(async () => (await (await fetch(`${stack.origin}/metrics/subscriptions`)).json()) as { subscribers: number }, (c) => c.subscribers === 1);
+    await eventually(
+      async () => (await (await fetch(`${stack.origin}/metrics/subscriptions`)).json()) as { subscribers: number },
+      (c) => c.subscribers === 1,
+    );
 
     const raised = await post(
       stack.url,
@@ -70,7 +73,10 @@ describe('OpenTelemetry traces across processes (OTLP to a local receiver)', () 
     );
     issueId = raised.data.raiseIssue.id;
     expect((await post(stack.url, 'query Probe($id: ID!) { issue(id: $id) { title community { name } } }', { id: issueId })).errors).toBeUndefined();
-    await eventually(() => received.length, (n) => n >= 1);
+    await eventually(
+      () => received.length,
+      (n) => n >= 1,
+    );
   });
 
   afterAll(async () => {
@@ -108,7 +114,10 @@ describe('OpenTelemetry traces across processes (OTLP to a local receiver)', () 
       (s) => !!s,
     );
     expect(gatewayRequest).toBeDefined();
-    const trace = await eventually(() => spansOf(gatewayRequest!.traceId), (t) => t.filter((s) => s.name === 'SELECT').length >= 2);
+    const trace = await eventually(
+      () => spansOf(gatewayRequest!.traceId),
+      (t) => t.filter((s) => s.name === 'SELECT').length >= 2,
+    );
     expect(gatewayRequest!.parentSpanId).toBe('');
     // Readiness polls (the stack's, and the gateway's own of each subgraph) make no traces.
     expect(otlp.spans.filter((s) => s.name === 'GET /ready' || s.name === 'GET /health')).toEqual([]);
@@ -153,14 +162,18 @@ describe('OpenTelemetry traces across processes (OTLP to a local receiver)', () 
   it('log lines written inside a span carry its traceId', async () => {
     const gateway = stack.procs.find((p) => p.label === 'gateway')!;
     // The gateway's debug line per operation (requestLoggingPlugin) is written inside the request span.
-    const json = () => gateway.lines.flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-    const lines = await eventually(() => json().filter((l) => l.msg === 'graphql request' && l.traceId === raiseTrace), (ls) => ls.length > 0);
+    const json = () =>
+      gateway.lines.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+    const lines = await eventually(
+      () => json().filter((l) => l.msg === 'graphql request' && l.traceId === raiseTrace),
+      (ls) => ls.length > 0,
+    );
     // The mutation's line, and the hydration's (it runs the operation through the gateway in that trace).
     expect(lines.length).toBeGreaterThanOrEqual(1);
     expect(lines[0]!.spanId).toMatch(/^[0-9a-f]{16}$/);

@@ -23,12 +23,7 @@ export function csvLine(values: readonly unknown[]): string {
  * Streams a CSV download batch by batch, waiting for the socket to drain, so memory holds one
  * batch whatever the export's size. A client that goes away stops the producer.
  */
-export async function streamCsv(
-  res: ServerResponse,
-  filename: string,
-  header: readonly string[],
-  batches: AsyncIterable<readonly (readonly unknown[])[]>,
-): Promise<number> {
+export async function streamCsv(res: ServerResponse, filename: string, header: readonly string[], batches: AsyncIterable<readonly (readonly unknown[])[]>): Promise<number> {
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${filename}"`,

@@ -80,7 +80,7 @@ function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarg
     const started = Date.now();
     let rows: unknown[][];
     try {
-      rows = (await ((driver as unknown as { master: Pool }).master.query({ name, text, values, rowMode: 'array' }))).rows;
+      rows = (await (driver as unknown as { master: Pool }).master.query({ name, text, values, rowMode: 'array' })).rows;
     } catch (err) {
       logger.logQueryError(err as Error, text, values);
       throw new QueryFailedError(text, values, err as Error);

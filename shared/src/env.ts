@@ -21,11 +21,17 @@ export const baseEnvSchema = z.object({
    * `host:port,host:port,…` seed nodes of a Redis Cluster: the bus uses sharded pub/sub and the
    * rate limit hash-tagged keys there. Wins over REDIS_URL; unset: single-node Redis (default).
    */
-  REDIS_CLUSTER_NODES: z.string().regex(/^\s*[^,\s]+:\d+(\s*,\s*[^,\s]+:\d+)*\s*$/, 'expected host:port[,host:port…]').optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^,\s]+:\d+(\s*,\s*[^,\s]+:\d+)*\s*$/, 'expected host:port[,host:port…]')
+    .optional(),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   GATEWAY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Prefix of every Redis channel, so several deployments can share one Redis. Default `plaza`. */
-  PLAZA_CHANNEL_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('plaza'),
+  PLAZA_CHANNEL_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/i)
+    .default('plaza'),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. Default unset: open. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /**

@@ -133,10 +133,24 @@ export class SubscriptionsUnavailableError extends PlazaError {
 const downstreamMessage = (serviceName: string) => `${serviceName} 服务暂不可用，请稍后再试 (the ${serviceName} service did not answer; try again)`;
 
 const CLIENT_CODES = new Set<string>([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX',
-  'SUBSCRIPTION_OVERFLOW', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
-  'TOO_MANY_SUBSCRIPTIONS', 'REPLAY_FAILED', 'HYDRATION_FAILED', 'SUBSCRIPTIONS_UNAVAILABLE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'SUBSCRIPTION_OVERFLOW',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'REPLAY_FAILED',
+  'HYDRATION_FAILED',
+  'SUBSCRIPTIONS_UNAVAILABLE',
 ]);
 
 /**
@@ -145,12 +159,11 @@ const CLIENT_CODES = new Set<string>([
  * or code paths: the client gets a fixed message and code, in every environment, and the
  * original is logged with the request id by `errorLoggingPlugin`.
  */
-export function formatClientError(formatted: {
+export function formatClientError(formatted: { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number>; locations?: unknown }): {
   message: string;
   extensions?: Record<string, unknown>;
   path?: ReadonlyArray<string | number>;
-  locations?: unknown;
-}): { message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number> } {
+} {
   const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
   const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   if (code === 'DOWNSTREAM_SERVICE_ERROR' && typeof extensions.serviceName === 'string') {

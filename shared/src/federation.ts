@@ -4,8 +4,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 import { CalendarDateScalar, DateTimeScalar } from './scalars';
 
-export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
 type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers']>;
 type ReferenceResolvers = Record<string, { __resolveReference: (ref: never, ctx: never, info: never) => unknown }>;
@@ -20,10 +19,7 @@ export interface FederatedSchema {
  * type-graphql emits plain types; @apollo/subgraph turns them into a subgraph with `_entities`
  * and `_service`. The reference resolvers are merged into type-graphql's resolver map.
  */
-export async function buildFederatedSchema(
-  options: Omit<BuildSchemaOptions, 'skipCheck'>,
-  referenceResolvers: ReferenceResolvers = {},
-): Promise<FederatedSchema> {
+export async function buildFederatedSchema(options: Omit<BuildSchemaOptions, 'skipCheck'>, referenceResolvers: ReferenceResolvers = {}): Promise<FederatedSchema> {
   const plain = await buildSchema({
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

@@ -83,11 +83,7 @@ export function signIdentity(viewer: Viewer, secret: string, now = Date.now()): 
  * Subgraph side: the viewer from signed headers. Missing, forged or stale signatures are
  * UNAUTHENTICATED, so nobody can reach a subgraph except through the gateway.
  */
-export function verifyIdentity(
-  get: (name: string) => string | undefined | null,
-  secret: string,
-  now = Date.now(),
-): Viewer {
+export function verifyIdentity(get: (name: string) => string | undefined | null, secret: string, now = Date.now()): Viewer {
   const identity = get(IDENTITY_HEADER);
   const ts = get(TIMESTAMP_HEADER);
   const sig = get(SIGNATURE_HEADER);

@@ -34,4 +34,3 @@ export const SESSION_STATUS_LABELS: Record<string, string> = {
 };
 
 export const PLAN_STATUS_LABELS: Record<string, string> = { OPEN: '表决中', ADOPTED: '已通过', REJECTED: '未通过' };
-

@@ -34,10 +34,7 @@ export function groupLoader<T>(fetch: (keys: string[]) => Promise<T[]>, keyOf: (
  * Batches loads that share arguments but not the parent, e.g. `Community.sessions(first: 5)` for
  * every community of a list: keys are `[parentId, argsKey]`, grouped by args, one call per group.
  */
-export function batchByArgs<A, R>(
-  load: (parentIds: string[], args: A) => Promise<Map<string, R>>,
-  empty: () => R,
-) {
+export function batchByArgs<A, R>(load: (parentIds: string[], args: A) => Promise<Map<string, R>>, empty: () => R) {
   return new DataLoader<{ parentId: string; args: A }, R, string>(
     async (keys) => {
       const groups = new Map<string, { args: A; ids: string[] }>();
@@ -48,9 +45,7 @@ export function batchByArgs<A, R>(
         groups.set(sig, g);
       }
       const results = new Map<string, Map<string, R>>();
-      await Promise.all(
-        [...groups].map(async ([sig, g]) => results.set(sig, g.ids.length ? await load([...new Set(g.ids)], g.args) : new Map())),
-      );
+      await Promise.all([...groups].map(async ([sig, g]) => results.set(sig, g.ids.length ? await load([...new Set(g.ids)], g.args) : new Map())));
       return keys.map((k) => results.get(JSON.stringify(k.args))?.get(k.parentId) ?? empty());
     },
     { cacheKeyFn: (k) => `${k.parentId}|${JSON.stringify(k.args)}` },

@@ -109,11 +109,7 @@ export function decodeCursor(cursor: string | null | undefined, shape: number | 
     // A cursor we issued is short; anything long is not ours, so not worth decoding.
     if (cursor.length <= 512) {
       const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-      if (
-        Array.isArray(values) &&
-        values.length === length &&
-        values.every((v, i) => (typeof v === 'string' || typeof v === 'number') && (!casts || fitsCast(v, casts[i]!)))
-      ) {
+      if (Array.isArray(values) && values.length === length && values.every((v, i) => (typeof v === 'string' || typeof v === 'number') && (!casts || fitsCast(v, casts[i]!)))) {
         return values as CursorValue[];
       }
     }
@@ -191,26 +187,15 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
   const alias = qb.alias;
   const base = qb.clone().andWhere(`${partitionColumn} IN (:...__parents)`, { __parents: parentIds });
 
-  const counts = await base
-    .clone()
-    .select(`${partitionColumn}`, 'pid')
-    .addSelect('COUNT(*)', 'n')
-    .orderBy()
-    .groupBy(partitionColumn)
-    .getRawMany<{ pid: string; n: string }>();
+  const counts = await base.clone().select(`${partitionColumn}`, 'pid').addSelect('COUNT(*)', 'n').orderBy().groupBy(partitionColumn).getRawMany<{ pid: string; n: string }>();
 
   const ranked = base.clone().orderBy();
   if (after) {
     const op = keyset.direction === 'DESC' ? '<' : '>';
-    ranked.andWhere(
-      `(${keyset.columns.join(', ')}) ${op} (${after.map((_, i) => `CAST(:__k${i} AS ${keyset.casts[i]})`).join(', ')})`,
-      Object.fromEntries(after.map((v, i) => [`__k${i}`, v])),
-    );
+    ranked.andWhere(`(${keyset.columns.join(', ')}) ${op} (${after.map((_, i) => `CAST(:__k${i} AS ${keyset.casts[i]})`).join(', ')})`, Object.fromEntries(after.map((v, i) => [`__k${i}`, v])));
   }
   const order = keyset.columns.map((c) => `${c} ${keyset.direction}`).join(', ');
-  ranked
-    .select(`${alias}.id`, 'id')
-    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partitionColumn} ORDER BY ${order})`, 'rn');
+  ranked.select(`${alias}.id`, 'id').addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partitionColumn} ORDER BY ${order})`, 'rn');
   const [sql, params] = ranked.getQueryAndParameters();
   const ids: string[] = first === 0 ? [] : (await qb.connection.query(`SELECT id FROM (${sql}) ranked WHERE rn <= ${first + 1}`, params)).map((r: { id: string }) => r.id);
 
@@ -224,9 +209,7 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
     else byParent.set(p, [r]);
   }
   const totals = new Map(counts.map((c) => [String(c.pid), Number(c.n)]));
-  return new Map(
-    parentIds.map((p) => [p, toPage(byParent.get(p) ?? [], first, (r) => encodeCursor(keyset.valuesOf(r)), totals.get(p) ?? 0)]),
-  );
+  return new Map(parentIds.map((p) => [p, toPage(byParent.get(p) ?? [], first, (r) => encodeCursor(keyset.valuesOf(r)), totals.get(p) ?? 0)]));
 }
 
 /**
@@ -253,7 +236,6 @@ function compareKeys(a: CursorValue[], b: CursorValue[]): number {
 /** An empty page, for parents that have nothing. */
 export const emptyPage = <T>(): Page<T> & { totalCount: number } => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 });
 
-
 /** Rows per statement of an export. Default 1,000: one batch is all an export holds in memory. */
 export const EXPORT_BATCH_SIZE = 1000;
 
@@ -265,11 +247,7 @@ export const EXPORT_BATCH_SIZE = 1000;
  * keeps milliseconds only, and a timestamp with microseconds cut at a batch boundary would make
  * the next batch skip the rows that share its millisecond. An export must not lose rows.
  */
-export async function* keysetBatches<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  keyset: Keyset<T>,
-  size = EXPORT_BATCH_SIZE,
-): AsyncGenerator<T[]> {
+export async function* keysetBatches<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, keyset: Keyset<T>, size = EXPORT_BATCH_SIZE): AsyncGenerator<T[]> {
   const op = keyset.direction === 'DESC' ? '<' : '>';
   const lhs = `(${keyset.columns.join(', ')})`;
   const rhs = `(${keyset.casts.map((cast, i) => `CAST(:__b${i} AS ${cast})`).join(', ')})`;

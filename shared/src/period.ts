@@ -51,6 +51,7 @@ export function checkPeriod(from: unknown, to: unknown): { from: string; to: str
  */
 export function parseOverviewKey(ref: unknown): OverviewKey {
   const { scope, from, to } = (ref ?? {}) as Record<string, unknown>;
-  if (typeof scope !== 'string' || scope.trim() === '') throw new BadUserInputError('scope', `scope 必须是 "city"、街道名称或社区 ID (expected "city", a subdistrict or a community id, got ${JSON.stringify(scope)})`);
+  if (typeof scope !== 'string' || scope.trim() === '')
+    throw new BadUserInputError('scope', `scope 必须是 "city"、街道名称或社区 ID (expected "city", a subdistrict or a community id, got ${JSON.stringify(scope)})`);
   return { scope, ...checkPeriod(from, to) };
 }

@@ -49,8 +49,7 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 const ALONGSIDE = Symbol('alongside');
 
 /** DDL for the offset table; the relay creates it when missing, a migration may too. */
-export const relayOffsetDdl = (schema: string) =>
-  `CREATE TABLE IF NOT EXISTS "${schema}".relay_offset (name text PRIMARY KEY, seq bigint NOT NULL)`;
+export const relayOffsetDdl = (schema: string) => `CREATE TABLE IF NOT EXISTS "${schema}".relay_offset (name text PRIMARY KEY, seq bigint NOT NULL)`;
 
 /**
  * Publishes the committed rows of a service's event table to the bus, in seq order, at least
@@ -75,7 +74,11 @@ export class OutboxRelay<K extends TopicName> {
   published = 0;
 
   constructor(private readonly o: OutboxRelayOptions<K>) {
-    for (const [what, v] of [['schema', o.schema], ['table', o.table], ['alongside.table', o.alongside?.table ?? o.table]] as const) {
+    for (const [what, v] of [
+      ['schema', o.schema],
+      ['table', o.table],
+      ['alongside.table', o.alongside?.table ?? o.table],
+    ] as const) {
       if (!IDENT.test(v)) throw new Error(`OutboxRelay ${what} must be a plain lower-case identifier, got ${JSON.stringify(v)}`);
     }
     this.name = o.name ?? `${o.schema}.${o.table}->${o.topic}`;
@@ -196,8 +199,10 @@ export class OutboxRelay<K extends TopicName> {
     const [topic, payload] = side && (row as Record<symbol, unknown>)[ALONGSIDE] ? [side.topic, side.toPayload(row) as never] : [this.o.topic, this.o.toPayload(row)];
     if (!tracingEnabled()) return this.o.pubsub.publish(topic, payload);
     const parent = contextFromTraceparent(typeof row.traceparent === 'string' ? row.traceparent : null);
-    return withSpan(`${String(topic)} publish`, { kind: SpanKind.PRODUCER, parent, attributes: { 'messaging.system': 'plaza-bus', 'messaging.destination.name': String(topic), 'plaza.event.seq': Number(row.seq), 'plaza.relay': this.name } }, () =>
-      this.o.pubsub.publish(topic, { ...payload, traceparent: currentTraceparent() ?? undefined }),
+    return withSpan(
+      `${String(topic)} publish`,
+      { kind: SpanKind.PRODUCER, parent, attributes: { 'messaging.system': 'plaza-bus', 'messaging.destination.name': String(topic), 'plaza.event.seq': Number(row.seq), 'plaza.relay': this.name } },
+      () => this.o.pubsub.publish(topic, { ...payload, traceparent: currentTraceparent() ?? undefined }),
     );
   }
 

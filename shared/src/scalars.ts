@@ -1,7 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
-const badValue = (scalar: string, expected: string, got: unknown) =>
-  new GraphQLError(`${scalar} expects ${expected}, got ${JSON.stringify(got)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+const badValue = (scalar: string, expected: string, got: unknown) => new GraphQLError(`${scalar} expects ${expected}, got ${JSON.stringify(got)}`, { extensions: { code: 'BAD_USER_INPUT' } });
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 

@@ -59,13 +59,7 @@ export interface GraphQLResponse<T = any> {
 }
 
 /** Sends an operation straight to a subgraph, signed as the gateway would sign it. */
-export async function subgraphRequest<T = any>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  as: Viewer = ANONYMOUS,
-  secret = TEST_GATEWAY_SECRET,
-): Promise<GraphQLResponse<T>> {
+export async function subgraphRequest<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, as: Viewer = ANONYMOUS, secret = TEST_GATEWAY_SECRET): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signIdentity(as, secret) },
@@ -87,7 +81,6 @@ export function errorOf(res: GraphQLResponse): { code: string; message: string; 
   return { ...(e.extensions ?? {}), code: String(e.extensions?.code), message: e.message };
 }
 
-
 /** A signed GET to a subgraph route (the gateway's proxy in miniature); `as` omitted sends no identity. */
 export async function getRoute(graphqlUrl: string, path: string, as?: Viewer, secret = TEST_GATEWAY_SECRET) {
   const res = await fetch(graphqlUrl.replace(/\/graphql$/, '') + path, { headers: as ? signIdentity(as, secret) : {} });
@@ -105,12 +98,12 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (ch === ',') (row.push(cell), (cell = ''));
+    else if (ch === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
     else cell += ch;
   }
   if (cell || row.length) throw new Error(`CSV does not end with CRLF: ${JSON.stringify(text.slice(-50))}`);

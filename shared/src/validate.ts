@@ -31,13 +31,17 @@ export const optionalText = (max: number) =>
     .transform((s) => (s == null || s.trim() === '' ? null : s.trim()))
     .refine((s) => s == null || [...s].length <= max, { message: `不能超过 ${max} 个字符 (at most ${max} characters)` });
 
-export const count = (max = 1_000_000) =>
-  z.number().int('必须是整数 (must be an integer)').min(0, '不能为负数 (must be >= 0)').max(max, `不能超过 ${max} (at most ${max})`);
+export const count = (max = 1_000_000) => z.number().int('必须是整数 (must be an integer)').min(0, '不能为负数 (must be >= 0)').max(max, `不能超过 ${max} (at most ${max})`);
 
 export const calendarDay = () => z.string().refine(isCalendarDate, { message: '必须是 YYYY-MM-DD 日期 (must be a calendar day YYYY-MM-DD)' });
 
 export const id = () => z.string().uuid('无效的 ID (not a valid id)');
-export const optionalId = () => z.string().uuid('无效的 ID (not a valid id)').nullish().transform((v) => v ?? null);
+export const optionalId = () =>
+  z
+    .string()
+    .uuid('无效的 ID (not a valid id)')
+    .nullish()
+    .transform((v) => v ?? null);
 
 /** Checks one argument outside an input object. */
 export function checkArg<S extends z.ZodTypeAny>(field: string, schema: S, value: unknown): z.infer<S> {

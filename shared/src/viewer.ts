@@ -19,8 +19,7 @@ export const hasRole = (v: Viewer, ...roles: Role[]) => roles.some((r) => v.role
 export const isAdmin = (v: Viewer) => v.roles.includes('ADMIN');
 
 /** STAFF of this community, or ADMIN. */
-export const isStaffOf = (v: Viewer, communityId: string) =>
-  isAdmin(v) || (v.roles.includes('STAFF') && v.communityIds.includes(communityId));
+export const isStaffOf = (v: Viewer, communityId: string) => isAdmin(v) || (v.roles.includes('STAFF') && v.communityIds.includes(communityId));
 
 export function requireSignedIn(v: Viewer): asserts v is Viewer & { id: string } {
   if (!v.id) throw new UnauthenticatedError();

@@ -76,5 +76,11 @@ export async function tcpProxy(target: { host: string; port: number }) {
       server = null;
     });
   await up();
-  return { get url() { return `redis://127.0.0.1:${port}`; }, up, down };
+  return {
+    get url() {
+      return `redis://127.0.0.1:${port}`;
+    },
+    up,
+    down,
+  };
 }

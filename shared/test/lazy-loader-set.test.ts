@@ -21,7 +21,10 @@ describe('lazyLoaderSet', () => {
   });
 
   it('refuses two groups that name the same loader', () => {
-    const set = lazyLoaderSet(() => ({ same: 1 }), () => ({ same: 2 }));
+    const set = lazyLoaderSet(
+      () => ({ same: 1 }),
+      () => ({ same: 2 }),
+    );
     expect(() => set()).toThrow('two groups define the loader "same"');
   });
 });

@@ -11,7 +11,6 @@ import { collector, issueEvent, settle } from './fixtures';
 
 const REDIS_URL = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 
-
 // A real 6-node Redis Cluster (3 masters, 3 replicas) from Debian's redis-server, for this file.
 let cluster: RedisCluster;
 beforeAll(async () => {
@@ -226,7 +225,10 @@ describe('RedisClusterPubSub specifics', () => {
       // Publishing fails until the replica takes over, then works again (the relay retries like this).
       let published = false;
       while (!published && Date.now() - t0 < 30_000) {
-        published = await bus.publish('issueEvents', issueEvent(2)).then(() => true, () => false);
+        published = await bus.publish('issueEvents', issueEvent(2)).then(
+          () => true,
+          () => false,
+        );
         if (!published) await settle(100);
       }
       const failoverMs = Date.now() - t0;

@@ -44,14 +44,18 @@ const value = (text: string, name: string) => Number(new RegExp(`^${name}\\{[^}]
 it('backlog and lag rise while the bus refuses, and fall to 0 once the relay publishes', async () => {
   // Three events committed 30 s ago that no relay published.
   for (let i = 0; i < 3; i++) {
-    await admin.query(
-      `INSERT INTO evt.issue_event (issue_id, kind, community_id, subdistrict, category, at) VALUES ($1, 'RAISED', $2, '阜安街道', 'SAFETY', now() - interval '30 seconds')`,
-      [randomUUID(), randomUUID()],
-    );
+    await admin.query(`INSERT INTO evt.issue_event (issue_id, kind, community_id, subdistrict, category, at) VALUES ($1, 'RAISED', $2, '阜安街道', 'SAFETY', now() - interval '30 seconds')`, [
+      randomUUID(),
+      randomUUID(),
+    ]);
   }
   let busUp = false;
   // A bus that refuses while "Redis is down" (the relay's own handling is tested in relay.int.test.ts).
-  const bus = { publish: async () => { if (!busUp) throw new Error('bus down'); } } as unknown as PubSub;
+  const bus = {
+    publish: async () => {
+      if (!busUp) throw new Error('bus down');
+    },
+  } as unknown as PubSub;
   const relay = new OutboxRelay({ url: db.url, schema: 'evt', table: 'issue_event', topic: 'issueEvents', toPayload: issueEventPayload, pubsub: bus, pollMs: 20, maxBackoffMs: 50 }).start();
   try {
     const metrics = createServiceMetrics({ service: 'issues', defaultMetrics: false });

@@ -43,10 +43,10 @@ async function write(n: number, parallel = 1) {
         left--;
         await c.query('BEGIN');
         await c.query("SELECT pg_advisory_xact_lock(hashtext('evt.issue_event'))");
-        await c.query(
-          `INSERT INTO evt.issue_event (issue_id, kind, community_id, subdistrict, category, actor, to_status) VALUES ($1, 'RAISED', $2, '阜安街道', 'SAFETY', '张阿姨', 'SUBMITTED')`,
-          [randomUUID(), community],
-        );
+        await c.query(`INSERT INTO evt.issue_event (issue_id, kind, community_id, subdistrict, category, actor, to_status) VALUES ($1, 'RAISED', $2, '阜安街道', 'SAFETY', '张阿姨', 'SUBMITTED')`, [
+          randomUUID(),
+          community,
+        ]);
         await c.query('COMMIT');
       }
       await c.end();
@@ -54,8 +54,7 @@ async function write(n: number, parallel = 1) {
   );
 }
 
-const storedOffset = async (name: string) =>
-  Number((await admin.query('SELECT seq FROM evt.relay_offset WHERE name = $1', [name])).rows[0]?.seq ?? 0);
+const storedOffset = async (name: string) => Number((await admin.query('SELECT seq FROM evt.relay_offset WHERE name = $1', [name])).rows[0]?.seq ?? 0);
 const maxSeq = async () => Number((await admin.query('SELECT max(seq) AS m FROM evt.issue_event')).rows[0].m ?? 0);
 
 beforeAll(async () => {
@@ -204,7 +203,15 @@ describe('OutboxRelay', () => {
     })();
     await Promise.all([write(60, 3), follows]);
     const r = new OutboxRelay({
-      url: db.url, schema: 'evt', table: 'issue_event', topic: 'issueEvents', toPayload, pubsub: bus(), name: 'relay-alongside', pollMs: 20, batchSize: 7,
+      url: db.url,
+      schema: 'evt',
+      table: 'issue_event',
+      topic: 'issueEvents',
+      toPayload,
+      pubsub: bus(),
+      name: 'relay-alongside',
+      pollMs: 20,
+      batchSize: 7,
       alongside: { table: 'follow_event', topic: 'followEvents', toPayload: followEventPayload },
     });
     relays.push(r);
@@ -222,7 +229,11 @@ describe('OutboxRelay', () => {
 
 describe('row mappers', () => {
   it('map the event tables to payloads that pass the topic check', () => {
-    expect(decodePayload('followEvents', followEventPayload({ seq: '9', issue_id: randomUUID(), follower_id: 'r-1', following: true, at: new Date() }))).toMatchObject({ seq: 9, cursor: eventCursor(9), following: true });
+    expect(decodePayload('followEvents', followEventPayload({ seq: '9', issue_id: randomUUID(), follower_id: 'r-1', following: true, at: new Date() }))).toMatchObject({
+      seq: 9,
+      cursor: eventCursor(9),
+      following: true,
+    });
     const row = { seq: '12', kind: 'TOPIC_PROPOSED', at: new Date(), community_id: randomUUID(), session_id: null, topic_id: randomUUID(), actor: 'x' };
     const p = sessionEventPayload(row);
     expect(decodePayload('sessionEvents', p)).toEqual({ ...p });

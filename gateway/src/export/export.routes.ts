@@ -1,18 +1,6 @@
 import { Readable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ForbiddenError,
-  hasRole,
-  PlazaError,
-  REQUEST_ID_HEADER,
-  sendJson,
-  signIdentity,
-  traceHeaders,
-  viewerFromAuthorization,
-  type Logger,
-  type Route,
-  UnauthenticatedError,
-} from '@plaza/shared';
+import { ForbiddenError, hasRole, PlazaError, REQUEST_ID_HEADER, sendJson, signIdentity, traceHeaders, viewerFromAuthorization, type Logger, type Route, UnauthenticatedError } from '@plaza/shared';
 
 /** Each export lives with the subgraph that owns its rows; the gateway checks the token and streams it through. */
 export const EXPORTS: Record<string, string> = {

@@ -9,8 +9,14 @@ export type CorsOrigins = '*' | readonly string[];
 
 /** The headers a console sends: auth, JSON, our request id, Apollo Client's CSRF and client headers. */
 export const CORS_ALLOW_HEADERS = [
-  'authorization', 'content-type', 'accept', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name',
-  'apollographql-client-name', 'apollographql-client-version',
+  'authorization',
+  'content-type',
+  'accept',
+  'x-request-id',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
 ] as const;
 /** What a browser script may read of our answers. */
 export const CORS_EXPOSE_HEADERS = ['x-request-id', 'retry-after'] as const;
@@ -26,7 +32,10 @@ export const isCorsPath = (path: string) => path === '/graphql' || /^\/export\/[
  */
 export function parseCorsOrigins(raw: string | undefined, production: boolean): CorsOrigins {
   if (raw === undefined) return production ? [] : '*';
-  const list = raw.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   return list.includes('*') ? '*' : list;
 }
 

@@ -5,7 +5,10 @@ import { acceptsGraphQLResponse, shapeForAccept } from './graphql-over-http';
 
 const answer = (status: number, errors: { code: string }[]): HTTPGraphQLResponse => ({
   status,
-  headers: new HeaderMap([['content-type', 'application/json; charset=utf-8'], ['retry-after', '7']]),
+  headers: new HeaderMap([
+    ['content-type', 'application/json; charset=utf-8'],
+    ['retry-after', '7'],
+  ]),
   body: { kind: 'complete', string: JSON.stringify({ errors: errors.map((e) => ({ message: 'x', extensions: { code: e.code } })) }) },
 });
 const request = (accept?: string) => ({ method: 'POST', headers: new HeaderMap(accept ? [['accept', accept]] : []), search: '', body: {} });
@@ -57,7 +60,10 @@ describe('CORS', () => {
 
 describe('DOWNSTREAM_SERVICE_ERROR', () => {
   it('reaches clients with the service name only', () => {
-    const formatted = formatClientError({ message: 'request to http://10.0.0.5:4002/graphql failed', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'issues', response: { body: 'secret' } } });
+    const formatted = formatClientError({
+      message: 'request to http://10.0.0.5:4002/graphql failed',
+      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'issues', response: { body: 'secret' } },
+    });
     expect(formatted.extensions).toEqual({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'issues' });
     expect(formatted.message).not.toMatch(/10\.0\.0\.5/);
     // Anything else unknown is still masked.

@@ -79,7 +79,9 @@ export function inputGuardPlugin(): ApolloServerPlugin<BaseContext> {
           if (!op) {
             const name = request.operationName;
             throw new BadRequestError(
-              name ? `没有名为 ${JSON.stringify(name)} 的操作 (Unknown operation named ${JSON.stringify(name)}.)` : '文档含多个操作时须提供操作名 (Must provide operation name if query contains multiple operations.)',
+              name
+                ? `没有名为 ${JSON.stringify(name)} 的操作 (Unknown operation named ${JSON.stringify(name)}.)`
+                : '文档含多个操作时须提供操作名 (Must provide operation name if query contains multiple operations.)',
               { http },
             );
           }

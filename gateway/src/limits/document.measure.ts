@@ -62,8 +62,7 @@ export function measureDocument(
 }
 
 // A left-out variable takes its default, an explicit null does not: they key apart.
-const valuesKey = (names: string[], variables: Record<string, unknown>) =>
-  names.length ? JSON.stringify(names.map((n) => (variables[n] === undefined ? { default: true } : variables[n]))) : '';
+const valuesKey = (names: string[], variables: Record<string, unknown>) => (names.length ? JSON.stringify(names.map((n) => (variables[n] === undefined ? { default: true } : variables[n]))) : '');
 
 function remember(entry: OperationEntry, key: string, figures: OperationFigures) {
   if (entry.byValues.size >= VALUES_PER_OPERATION) entry.byValues.delete(entry.byValues.keys().next().value!);

@@ -25,10 +25,7 @@ export class LimitedApolloServer<C extends BaseContext> extends ApolloServer<C> 
     super(config);
   }
 
-  override async executeHTTPGraphQLRequest(args: {
-    httpGraphQLRequest: HTTPGraphQLRequest;
-    context: () => Promise<C>;
-  }): Promise<HTTPGraphQLResponse> {
+  override async executeHTTPGraphQLRequest(args: { httpGraphQLRequest: HTTPGraphQLRequest; context: () => Promise<C> }): Promise<HTTPGraphQLResponse> {
     let refused: GraphQLError | null = null;
     for (const check of this.limited.prechecks ?? []) if ((refused = check(args.httpGraphQLRequest))) break;
     refused ??= this.limited.guard.check(args.httpGraphQLRequest);

@@ -10,7 +10,7 @@ describe('ParsedDocumentCache', () => {
     for (let i = 50; i < 1000; i++) cache.set(q(i), parse(q(i)));
     expect(cache.heldBytes).toBeLessThanOrEqual(cache.maxBytes);
     expect(cache.size).toBeGreaterThan(90);
-    expect(cache.size).toBeLessThanOrEqual(100 * 20 / 19);
+    expect(cache.size).toBeLessThanOrEqual((100 * 20) / 19);
     expect(cache.get(q(1))).toBeUndefined();
     expect(cache.get(q(999))).toBeDefined();
   });

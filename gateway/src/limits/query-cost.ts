@@ -95,11 +95,8 @@ export function measureOperationFigures(
   defaultListSize = DEFAULT_QUERY_LIMITS.defaultListSize,
   firstVariables: Set<string> = new Set(),
 ): OperationFigures {
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
-  const root =
-    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return { depth: 0, aliases: 0, directives: 0, cost: 0 };
   // A variable's default counts when the request leaves it out, as it will at execution.
   const values: Record<string, unknown> = { ...variables };
@@ -196,9 +193,7 @@ export function measureOperation(
   variables: Record<string, unknown> = {},
   defaultListSize = DEFAULT_QUERY_LIMITS.defaultListSize,
 ): QueryMeasure {
-  const operation = operationName
-    ? pickOperation(document, operationName)
-    : document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? pickOperation(document, operationName) : document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return { depth: 0, aliases: 0, cost: 0 };
   const { depth, aliases, cost } = measureOperationFigures(schema, document, operation, variables, defaultListSize);
   return { depth, aliases, cost };

@@ -23,8 +23,19 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
     labelNames: ['subgraph', 'outcome'],
     registers,
   });
-  const fetchTime = new Histogram({ name: 'plaza_subgraph_fetch_duration_seconds', help: 'Time of one HTTP request to a subgraph, answer read', labelNames: ['subgraph'], buckets: LATENCY_BUCKETS, registers });
-  const graphqlErrors = new Counter({ name: 'plaza_subgraph_errors_total', help: 'GraphQL errors in subgraph responses, by subgraph and extensions.code', labelNames: ['subgraph', 'code'], registers });
+  const fetchTime = new Histogram({
+    name: 'plaza_subgraph_fetch_duration_seconds',
+    help: 'Time of one HTTP request to a subgraph, answer read',
+    labelNames: ['subgraph'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const graphqlErrors = new Counter({
+    name: 'plaza_subgraph_errors_total',
+    help: 'GraphQL errors in subgraph responses, by subgraph and extensions.code',
+    labelNames: ['subgraph', 'code'],
+    registers,
+  });
   const plans = new Counter({ name: 'plaza_query_plan_cache_total', help: 'Query plans resolved, by result: hit (from the plan cache) or miss (planned now)', labelNames: ['result'], registers });
   const refusals = new Counter({ name: 'plaza_graphql_refused_total', help: 'Requests refused before parsing (size, tokens, depth, cost, persisted query), by code', labelNames: ['code'], registers });
   plans.inc({ result: 'hit' }, 0);
@@ -101,7 +112,13 @@ export function subscriptionMetrics(base: ServiceMetrics, subscriptions: Subscri
       collect() {
         const s = server().latency()[key];
         if (!s) return;
-        for (const [q, v] of [['0.5', s.p50], ['0.95', s.p95], ['0.99', s.p99], ['1', s.max]] as const) if (v != null) this.set({ quantile: q }, v);
+        for (const [q, v] of [
+          ['0.5', s.p50],
+          ['0.95', s.p95],
+          ['0.99', s.p99],
+          ['1', s.max],
+        ] as const)
+          if (v != null) this.set({ quantile: q }, v);
       },
     });
     new Gauge({

@@ -1,7 +1,8 @@
 import { escapeHtml, jsonForScript } from './screen.assets';
 
 /** Only this origin: scripts, styles, images and the graphql-ws socket. */
-export const SCREEN_CSP = "default-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const SCREEN_CSP =
+  "default-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const page = (title: string, css: string, js: string, config: unknown, body: string) => `<!doctype html>
 <html lang="zh-CN">

@@ -24,7 +24,12 @@ function idParam(url: URL, name: string): string | null | Error {
 
 function originOf(req: IncomingMessage, publicUrl: string | null | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
-  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https' ? 'https' : 'http';
+  const proto =
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      ?.trim() === 'https'
+      ? 'https'
+      : 'http';
   return `${proto}://${req.headers.host ?? 'localhost'}`;
 }
 

@@ -23,12 +23,7 @@ export interface SupportRateLimitOptions extends RateLimitOptions {
  * `... on Mutation { supportIssue }` or `supportIssue @include(if: true)` through uncounted.
  * Variables that do not coerce execute nothing, so they count nothing.
  */
-export function rateLimitedCalls(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode | undefined,
-  variables: Record<string, unknown> = {},
-): number {
+export function rateLimitedCalls(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined, variables: Record<string, unknown> = {}): number {
   const mutationType = schema.getMutationType();
   if (!operation || operation.operation !== 'mutation' || !mutationType) return 0;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });

@@ -77,7 +77,11 @@ export class DocumentCache {
   private build(query: string): CachedDocument {
     const id = this.nextId++;
     const failed = (errors: GraphQLError[]): CachedDocument => ({
-      id, query, document: null, errors, users: 0,
+      id,
+      query,
+      document: null,
+      errors,
+      users: 0,
       bytes: (query.length + errors.reduce((n, e) => n + e.message.length, 0)) * BYTES_PER_CHAR + errors.length * BYTES_PER_NODE,
     });
     // The same size and token limits as HTTP, before the lexer and parser walk the whole text.
@@ -108,5 +112,4 @@ export class DocumentCache {
   }
 }
 
-const withCode = (e: GraphQLError, code: string) =>
-  new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, code } });
+const withCode = (e: GraphQLError, code: string) => new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, code } });

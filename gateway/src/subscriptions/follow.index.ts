@@ -57,7 +57,10 @@ export class FollowIndex {
     const fresh: Resident = { viewer, users: 1, issues: new Set(), pending: [] };
     this.residents.set(id, fresh);
     // Follow events are heard before the read starts, so none falls between the two.
-    this.track(id, this.listen().then(() => this.load(id, fresh)));
+    this.track(
+      id,
+      this.listen().then(() => this.load(id, fresh)),
+    );
   }
 
   release(viewer: Viewer): void {
@@ -128,9 +131,11 @@ export class FollowIndex {
   }
 
   private track(id: string, p: Promise<void>) {
-    const done = p.catch((err) => this.log?.error({ err }, 'loading followed requests failed')).finally(() => {
-      if (this.loading.get(id) === done) this.loading.delete(id);
-    });
+    const done = p
+      .catch((err) => this.log?.error({ err }, 'loading followed requests failed'))
+      .finally(() => {
+        if (this.loading.get(id) === done) this.loading.delete(id);
+      });
     this.loading.set(id, done);
   }
 
@@ -138,11 +143,14 @@ export class FollowIndex {
     for (const [id, r] of this.residents) {
       // After a read in flight (it may predate the gap), never beside it.
       const before = this.loading.get(id) ?? Promise.resolve();
-      this.track(id, before.then(() => {
-        if (this.residents.get(id) !== r) return;
-        r.pending ??= [];
-        return this.load(id, r);
-      }));
+      this.track(
+        id,
+        before.then(() => {
+          if (this.residents.get(id) !== r) return;
+          r.pending ??= [];
+          return this.load(id, r);
+        }),
+      );
     }
   }
 

@@ -41,10 +41,7 @@ const read = (name: string) => (e: object) => {
  * A binding over a topic's declared fields: all of them (the topic's own type), or `pick`ed ones
  * under another type name (VoteTally), with `types` overriding a field's GraphQL type there.
  */
-function bind<K extends TopicName>(
-  topic: K,
-  o: Pick<FieldBinding<K>, 'args' | 'matches' | 'fallbacks'> & { typeName?: string; pick?: string[]; types?: Record<string, string> },
-): FieldBinding<K> {
+function bind<K extends TopicName>(topic: K, o: Pick<FieldBinding<K>, 'args' | 'matches' | 'fallbacks'> & { typeName?: string; pick?: string[]; types?: Record<string, string> }): FieldBinding<K> {
   const contract = TOPIC_CONTRACTS[topic];
   const typeName = o.typeName ?? contract.typeName;
   if (!typeName) throw new Error(`topic ${topic} has no GraphQL type`);
@@ -84,8 +81,7 @@ const voteTallies = bind('issueEvents', {
   // Never null to a client: an event without it falls back to the request's own count.
   types: { supportCount: 'Int!' },
   args: 'sessionId: ID, issueId: ID, communityId: ID',
-  matches: (e: IssueEventMessage, a) =>
-    VOTE_TALLY_KINDS.includes(e.kind) && eq(a.sessionId, e.sessionId) && eq(a.issueId, e.issueId) && eq(a.communityId, e.communityId),
+  matches: (e: IssueEventMessage, a) => VOTE_TALLY_KINDS.includes(e.kind) && eq(a.sessionId, e.sessionId) && eq(a.issueId, e.issueId) && eq(a.communityId, e.communityId),
   fallbacks: { supportCount: { when: (e) => e.supportCount == null, entity: 'issue', field: 'supportCount' } },
 });
 

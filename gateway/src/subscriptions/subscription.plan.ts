@@ -22,7 +22,6 @@ import { viewerDependentFields } from './viewer.fields';
 /** Runs a hydration operation through the supergraph as `viewer`. */
 export type HydrateExecute = (document: DocumentNode, variables: Record<string, unknown>, viewer: Viewer) => Promise<ExecutionResult>;
 
-
 const ROOT_QUERY: Record<EntityKind, { field: string; variable: string; type: string }> = {
   issue: { field: 'issue', variable: '__issue', type: 'ID!' },
   plan: { field: 'issue', variable: '__issue', type: 'ID!' },
@@ -66,18 +65,10 @@ export class SubscriptionPlan {
    * pass on to the gateway (it coerces them again). The document must already be within the
    * expansion limit (DocumentCache refuses others): collecting its fields walks every expansion.
    */
-  constructor(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operationName: string | null | undefined,
-    variables: Record<string, unknown>,
-    raw: Record<string, unknown> = variables,
-  ) {
+  constructor(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>, raw: Record<string, unknown> = variables) {
     const op = getOperationAST(document, operationName);
     if (!op || op.operation !== 'subscription') throw new Error('expected a subscription operation');
-    const fragmentMap = Object.fromEntries(
-      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-    );
+    const fragmentMap = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
     const roots = collect(op.selectionSet, fragmentMap, variables);
     const [rootKey, rootNodes] = [...roots.entries()][0]!;
     const root = rootNodes[0]!;
@@ -123,7 +114,11 @@ export class SubscriptionPlan {
         },
       });
     for (const p of this.parts) if (p.kind === 'entity' && p.selection) scan(p.selection);
-    this.varDefs = (op as OperationDefinitionNode).variableDefinitions?.filter((d) => usedVars.has(d.variable.name.value)).map((d) => print(d)).join(', ') ?? '';
+    this.varDefs =
+      (op as OperationDefinitionNode).variableDefinitions
+        ?.filter((d) => usedVars.has(d.variable.name.value))
+        .map((d) => print(d))
+        .join(', ') ?? '';
     this.fragments = [...usedFragments].map((f) => print(fragmentMap[f]!)).join('\n');
     this.usedVariables = Object.fromEntries([...usedVars].filter((v) => v in raw).map((v) => [v, raw[v]]));
     this.viewerDependent = hasViewerField(merged, fragmentMap, viewerDependentFields(schema));
@@ -142,7 +137,10 @@ export class SubscriptionPlan {
     let data: Record<string, any> = {};
     let errors: unknown[] | undefined;
     if (wanted.length || fallbacks.length) {
-      const mask = wanted.map((p) => p.alias).concat(fallbacks.map((f) => f.alias)).join(',');
+      const mask = wanted
+        .map((p) => p.alias)
+        .concat(fallbacks.map((f) => f.alias))
+        .join(',');
       const doc = this.document(mask, wanted, fallbacks);
       const variables: Record<string, unknown> = { ...this.usedVariables };
       for (const p of wanted) variables[ROOT_QUERY[p.entity].variable] = entityKey(p.entity === 'plan' ? 'issue' : p.entity, event);
@@ -249,6 +247,10 @@ function collect(set: SelectionSetNode, fragments: Record<string, FragmentDefini
 /** JSON with sorted keys, so equal values give equal group keys. */
 export function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as any)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as any)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v ?? null);
 }

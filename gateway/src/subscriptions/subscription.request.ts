@@ -55,12 +55,6 @@ export function prepareRequest(
  * limits) adds aliases of its own, so an operation just under the alias limit would pass here and
  * then fail on every event.
  */
-export function hydrationLimitError(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  req: PreparedRequest,
-  hydrationAliases: number,
-  limits: SubscriptionLimits,
-): GraphQLError | null {
+export function hydrationLimitError(schema: GraphQLSchema, document: DocumentNode, req: PreparedRequest, hydrationAliases: number, limits: SubscriptionLimits): GraphQLError | null {
   return hydrationAliases ? operationLimitError(schema, document, req.operationName, req.coerced, limits, hydrationAliases) : null;
 }

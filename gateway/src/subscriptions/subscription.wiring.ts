@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { extendSchema, parse, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
-import {
-  ANONYMOUS,
-  decodePayload,
-  eventSeq,
-  namedType,
-  TOPIC_CONTRACTS,
-  TOPICS,
-  type Logger,
-  type TopicMap,
-  type TopicName,
-  type Viewer,
-} from '@plaza/shared';
+import { ANONYMOUS, decodePayload, eventSeq, namedType, TOPIC_CONTRACTS, TOPICS, type Logger, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
 import { RequestContext, type GatewayContext } from '../gateway';
 import { FIELD_BINDINGS } from './subscription.fields';
 import type { HydrateExecute } from './subscription.plan';
@@ -61,10 +50,7 @@ function enumValues(zod: unknown): readonly string[] | null {
 export function gatewayExecute(apollo: ApolloServer<GatewayContext>, log: Logger): HydrateExecute {
   return async (document: DocumentNode, variables: Record<string, unknown>, viewer: Viewer): Promise<ExecutionResult> => {
     const requestId = `sub-${randomUUID()}`;
-    const res = await apollo.executeOperation(
-      { query: document, variables },
-      { contextValue: new RequestContext(viewer, requestId, log) },
-    );
+    const res = await apollo.executeOperation({ query: document, variables }, { contextValue: new RequestContext(viewer, requestId, log) });
     if (res.body.kind !== 'single') throw new Error('hydration returned an incremental result');
     const r = res.body.singleResult;
     return { data: (r.data ?? null) as ExecutionResult['data'], ...(r.errors ? { errors: r.errors as never } : {}) };

@@ -182,9 +182,17 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
       let unreadBytes = 0;
       for (const c of live) unreadBytes += c.outlet.unacked;
       return {
-        eventsReceived: metrics.eventsReceived, hydrations: metrics.hydrations, deliveries: metrics.deliveries, overflows: metrics.overflows,
-        followLoads: follows.loads, followEvents: follows.applied, subscribers: groups.subscribers, groups: groups.size,
-        cacheBytes: { documents: documents.bytes, plans: plans.bytes }, connections: live.size, unreadBytes,
+        eventsReceived: metrics.eventsReceived,
+        hydrations: metrics.hydrations,
+        deliveries: metrics.deliveries,
+        overflows: metrics.overflows,
+        followLoads: follows.loads,
+        followEvents: follows.applied,
+        subscribers: groups.subscribers,
+        groups: groups.size,
+        cacheBytes: { documents: documents.bytes, plans: plans.bytes },
+        connections: live.size,
+        unreadBytes,
       };
     },
     latency: () => metrics.latency(),

@@ -203,7 +203,8 @@ export function bombs(): { label: string; query: string }[] {
   const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: communities { id }`).join(' ')} }`;
   const directives = (n: number) => `{ __typename ${'@include(if: true) '.repeat(n)} }`;
   const duplicates = (n: number) => `{ ${'__typename '.repeat(n)} }`;
-  const wide = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `c${i}: communities { id name sessions(first: 100) { edges { node { id issues(first: 100) { edges { node { id title } } } } } } }`).join(' ')} }`;
+  const wide = (n: number) =>
+    `{ ${Array.from({ length: n }, (_, i) => `c${i}: communities { id name sessions(first: 100) { edges { node { id issues(first: 100) { edges { node { id title } } } } } } }`).join(' ')} }`;
   return [
     { label: 'depth 40', query: deep(40) },
     { label: 'fragment explosion 20 levels', query: fragments(20) },
@@ -241,13 +242,27 @@ export function httpCase(i: number, r: Random, schema: GraphQLSchema, ids: Ids):
   if (slot < 9) {
     const { kind, field } = r.pick(fields);
     const variables = Object.fromEntries(field.args.map((a) => [a.name, valueFor(a.type, r, ids)]));
-    return { kind: 'mutated', label: `mutated ${field.name}`, method: 'POST', headers: jsonHeaders, body: json({ query: mutateText(operationFor(schema, kind, field, r), r), variables, operationName: r.pick([undefined, '', 'Fuzz', 'Nope', 5, null]) }), as };
+    return {
+      kind: 'mutated',
+      label: `mutated ${field.name}`,
+      method: 'POST',
+      headers: jsonHeaders,
+      body: json({ query: mutateText(operationFor(schema, kind, field, r), r), variables, operationName: r.pick([undefined, '', 'Fuzz', 'Nope', 5, null]) }),
+      as,
+    };
   }
   if (slot < 11) {
     const b = r.pick(bombs());
     // As a signed-in or anonymous viewer: a forged token would be refused (401) before the limits.
     // Accepting graphql-response+json: a refused bomb is then 400 (with application/json it is 200, GraphQL over HTTP).
-    return { kind: 'bomb', label: b.label, method: 'POST', headers: { ...jsonHeaders, accept: 'application/graphql-response+json' }, body: json({ query: b.query }), as: as === 'forged' ? 'anonymous' : as };
+    return {
+      kind: 'bomb',
+      label: b.label,
+      method: 'POST',
+      headers: { ...jsonHeaders, accept: 'application/graphql-response+json' },
+      body: json({ query: b.query }),
+      as: as === 'forged' ? 'anonymous' : as,
+    };
   }
   if (slot < 16) return malformed(r, as);
   if (slot < 17) return huge(r, as);
@@ -266,8 +281,22 @@ function malformed(r: Random, as: HttpCase['as']): HttpCase {
     ['JSON string', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '"{ __typename }"' })],
     ['query not a string', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: r.pick([5, null, [], {}, true]) }) })],
     ['variables not an object', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, variables: r.pick(['x', 5, [1], true]) }) })],
-    ['extensions garbage', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, extensions: r.pick(['x', { persistedQuery: { version: 1, sha256Hash: 'x' } }, { persistedQuery: 5 }]) }) })],
-    ['invalid UTF-8', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat([Buffer.from('{"query":"{ issues(filter:{text:\\"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('\\"}){ totalCount } }"}')]) })],
+    [
+      'extensions garbage',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q, extensions: r.pick(['x', { persistedQuery: { version: 1, sha256Hash: 'x' } }, { persistedQuery: 5 }]) }),
+      }),
+    ],
+    [
+      'invalid UTF-8',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.concat([Buffer.from('{"query":"{ issues(filter:{text:\\"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('\\"}){ totalCount } }"}')]),
+      }),
+    ],
     ['UTF-16 body', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ query: q }), 'utf16le') })],
     ['text/plain', () => ({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: q }) })],
     ['application/graphql', () => ({ method: 'POST', headers: { 'content-type': 'application/graphql' }, body: q })],
@@ -278,9 +307,26 @@ function malformed(r: Random, as: HttpCase['as']): HttpCase {
     ['GET mutation', () => ({ method: 'GET', headers: {}, search: `?query=${encodeURIComponent('mutation { supportIssue(issueId: "x") { id } }')}` })],
     ['GET bad variables', () => ({ method: 'GET', headers: {}, search: `?query=${encodeURIComponent(q)}&variables=%7Bnope` })],
     ['GET no query', () => ({ method: 'GET', headers: {}, search: '?x=1' })],
-    ['bad authorization', () => ({ method: 'POST', headers: { 'content-type': 'application/json', authorization: r.pick(['Bearer', 'Bearer x.y.z', 'Basic abc', 'Bearer ' + 'a'.repeat(5000), 'bearer  ', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZXMiOlsiQURNSU4iXX0.']) }, body: JSON.stringify({ query: q }) })],
+    [
+      'bad authorization',
+      () => ({
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: r.pick(['Bearer', 'Bearer x.y.z', 'Basic abc', 'Bearer ' + 'a'.repeat(5000), 'bearer  ', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZXMiOlsiQURNSU4iXX0.']),
+        },
+        body: JSON.stringify({ query: q }),
+      }),
+    ],
     ['bad request id', () => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'x'.repeat(5000) }, body: JSON.stringify({ query: q }) })],
-    ['forged identity headers', () => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-plaza-identity': '{"id":"x","roles":["ADMIN"]}', 'x-plaza-signature': 'x', 'x-plaza-timestamp': '1' }, body: JSON.stringify({ query: '{ me { id roles } }' }) })],
+    [
+      'forged identity headers',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-plaza-identity': '{"id":"x","roles":["ADMIN"]}', 'x-plaza-signature': 'x', 'x-plaza-timestamp': '1' },
+        body: JSON.stringify({ query: '{ me { id roles } }' }),
+      }),
+    ],
   ];
   const [label, make] = r.pick(cases);
   return { kind: 'malformed', label, as: label === 'bad authorization' ? 'anonymous' : as, ...make() };
@@ -292,8 +338,18 @@ function huge(r: Random, as: HttpCase['as']): HttpCase {
     ['1.9 MB of variables', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', variables: { pad: '水'.repeat(600_000) } }) })],
     ['200 KB document', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ ${'communities { id } '.repeat(10_000)} }` }) })],
     ['20 KB header', () => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-pad': 'x'.repeat(20_000) }, body: JSON.stringify({ query: '{ __typename }' }) })],
-    ['10,000 variables', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', variables: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`v${i}`, i])) }) })],
-    ['deeply nested JSON', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query":"{ __typename }","variables":{"v":${'['.repeat(50_000)}${']'.repeat(50_000)}}}` })],
+    [
+      '10,000 variables',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }', variables: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`v${i}`, i])) }),
+      }),
+    ],
+    [
+      'deeply nested JSON',
+      () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"query":"{ __typename }","variables":{"v":${'['.repeat(50_000)}${']'.repeat(50_000)}}}` }),
+    ],
   ];
   const [label, make] = r.pick(cases);
   return { kind: 'huge', label, as, ...make() };

@@ -24,7 +24,8 @@ const WS_MESSAGES_PER_SOCKET = 40;
 // cases/s at 2, 186 at 4): more only queues, and the latency measured would be the queue's.
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY || 2);
 // What must never reach a client: SQL, driver messages, a subgraph's raw reply, stack frames, paths.
-const LEAK = /invalid input syntax|invalid byte sequence|syntax error at or near|relation "|column "|duplicate key|violates|QueryFailedError|TypeError|ReferenceError|\bat [\w.<>]+ \(|node_modules|\/work\/|\/dist\/|400: Bad Request|fetch failed|ECONNREFUSED/;
+const LEAK =
+  /invalid input syntax|invalid byte sequence|syntax error at or near|relation "|column "|duplicate key|violates|QueryFailedError|TypeError|ReferenceError|\bat [\w.<>]+ \(|node_modules|\/work\/|\/dist\/|400: Bad Request|fetch failed|ECONNREFUSED/;
 
 jest.setTimeout(600_000);
 
@@ -51,15 +52,12 @@ function send(c: HttpCase): Promise<{ status: number; text: string }> {
   const body = c.body === undefined ? undefined : Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body);
   if (body) headers['content-length'] = body.length;
   return new Promise((resolve) => {
-    const req = httpRequest(
-      { host: u.hostname, port: u.port, path: `${u.pathname}${c.search ?? ''}`, method: c.method, headers, timeout: 30_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (b: Buffer) => chunks.push(b));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => resolve({ status: -1, text: `response error ${e.message}` }));
-      },
-    );
+    const req = httpRequest({ host: u.hostname, port: u.port, path: `${u.pathname}${c.search ?? ''}`, method: c.method, headers, timeout: 30_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (b: Buffer) => chunks.push(b));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (e) => resolve({ status: -1, text: `response error ${e.message}` }));
+    });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e) => resolve({ status: -1, text: `connection error ${e.message}` }));
     req.end(body);
@@ -162,10 +160,19 @@ afterAll(async () => {
   const bombs = outcomes.filter((o) => o.c.kind === 'bomb').map((o) => o.ms);
   const lines = [
     `hostile suite, seed ${SEED}: ${outcomes.length} HTTP cases, ${WS_SOCKETS * WS_MESSAGES_PER_SOCKET} WebSocket messages on ${WS_SOCKETS} sockets`,
-    `  by status: ${Object.entries(byStatus).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
-    `  by code:   ${Object.entries(byCode).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+    `  by status: ${Object.entries(byStatus)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}`,
+    `  by code:   ${Object.entries(byCode)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}`,
     `  bomb rejection under fuzz load (${bombs.length}): p50 ${pct(bombs, 50).toFixed(1)} ms, p99 ${pct(bombs, 99).toFixed(1)} ms, max ${pct(bombs, 100).toFixed(1)} ms`,
-    `  slowest: ${[...outcomes].sort((a, b) => b.ms - a.ms).slice(0, Number(process.env.FUZZ_SLOWEST || 5)).map((o) => `#${o.index} ${o.c.label} ${o.ms.toFixed(0)} ms`).join('; ')}`,
+    `  slowest: ${[...outcomes]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, Number(process.env.FUZZ_SLOWEST || 5))
+      .map((o) => `#${o.index} ${o.c.label} ${o.ms.toFixed(0)} ms`)
+      .join('; ')}`,
     ...Object.entries(figures).map(([k, v]) => `  ${k}: ${typeof v === 'number' ? v.toFixed(1) : String(v)}`),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
@@ -195,7 +202,7 @@ describe('a seeded fuzzer against the real system', () => {
         const { status, text } = await send(c);
         outcomes.push(judge(c, first + index, status, text, performance.now() - t0));
         // Live traffic among the hostile: a real request raised now and then, for the canary.
-        if (index % 1000 === 999) await raiseIssue(`金丝雀 ${first + index}`), raised++;
+        if (index % 1000 === 999) (await raiseIssue(`金丝雀 ${first + index}`), raised++);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -219,7 +226,12 @@ describe('a seeded fuzzer against the real system', () => {
         .slice(0, 15)
         .map((o) => `#${o.index} [${o.c.kind}: ${o.c.label} as ${o.c.as}] ${o.problem} ${(o as any).text ?? ''}\n    sent: ${String(o.c.body ?? o.c.search ?? '').slice(0, 300)}`);
       // What the processes logged about them (errors are logged with the request id, never sent).
-      const logged = stack.procs.flatMap((p) => p.lines.filter((l) => /"level":(50|60)/.test(l)).slice(0, 8).map((l) => `${p.label}: ${l.slice(0, 600)}`));
+      const logged = stack.procs.flatMap((p) =>
+        p.lines
+          .filter((l) => /"level":(50|60)/.test(l))
+          .slice(0, 8)
+          .map((l) => `${p.label}: ${l.slice(0, 600)}`),
+      );
       throw new Error(`${problems.length} of ${outcomes.length} cases misbehaved (seed ${SEED}):\n${sample.join('\n')}\n\nlogged:\n${logged.join('\n')}`);
     }
   });
@@ -249,38 +261,45 @@ describe('a seeded fuzzer against the real system', () => {
     const r = new Random(SEED + 1);
     const before = watcher.received();
     const closeCodes: Record<number, number> = {};
-    const sockets = Array.from({ length: WS_SOCKETS }, (_, s) =>
-      new Promise<void>((resolve) => {
-        const ws = new WebSocket(stack.wsUrl, s % 10 === 9 ? 'not-a-protocol' : 'graphql-transport-ws');
-        const messages = wsMessages(r, schema, ids, WS_MESSAGES_PER_SOCKET);
-        ws.on('open', () => {
-          if (s % 7 === 3) {
-            ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.forged}` } }));
-          } else if (s % 7 !== 5) {
-            ws.send(JSON.stringify({ type: 'connection_init', payload: s % 2 ? { authorization: `Bearer ${tokens.RESIDENT}` } : {} }));
-          }
-          for (const m of messages) if (ws.readyState === WebSocket.OPEN) ws.send(m);
-          // Some leave abruptly, some stop reading, some say goodbye.
-          setTimeout(() => (s % 3 === 0 ? ws.terminate() : s % 3 === 1 ? (ws as any)._socket?.pause() : ws.close()), 500 + (s % 5) * 100);
-          setTimeout(() => {
-            ws.terminate();
+    const sockets = Array.from(
+      { length: WS_SOCKETS },
+      (_, s) =>
+        new Promise<void>((resolve) => {
+          const ws = new WebSocket(stack.wsUrl, s % 10 === 9 ? 'not-a-protocol' : 'graphql-transport-ws');
+          const messages = wsMessages(r, schema, ids, WS_MESSAGES_PER_SOCKET);
+          ws.on('open', () => {
+            if (s % 7 === 3) {
+              ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.forged}` } }));
+            } else if (s % 7 !== 5) {
+              ws.send(JSON.stringify({ type: 'connection_init', payload: s % 2 ? { authorization: `Bearer ${tokens.RESIDENT}` } : {} }));
+            }
+            for (const m of messages) if (ws.readyState === WebSocket.OPEN) ws.send(m);
+            // Some leave abruptly, some stop reading, some say goodbye.
+            setTimeout(() => (s % 3 === 0 ? ws.terminate() : s % 3 === 1 ? (ws as any)._socket?.pause() : ws.close()), 500 + (s % 5) * 100);
+            setTimeout(() => {
+              ws.terminate();
+              resolve();
+            }, 2500);
+          });
+          ws.on('close', (code) => {
+            closeCodes[code] = (closeCodes[code] ?? 0) + 1;
             resolve();
-          }, 2500);
-        });
-        ws.on('close', (code) => {
-          closeCodes[code] = (closeCodes[code] ?? 0) + 1;
-          resolve();
-        });
-        ws.on('error', () => resolve());
-      }),
+          });
+          ws.on('error', () => resolve());
+        }),
     );
     await raiseIssue('金丝雀 ws');
     await Promise.all(sockets);
-    figures['WebSocket close codes'] = Object.entries(closeCodes).map(([k, v]) => `${k}: ${v}`).join(', ');
+    figures['WebSocket close codes'] = Object.entries(closeCodes)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     // 1011 and 4500 are the server's own failures (ws' and graphql-ws' "internal error").
     const internal = (closeCodes[1011] ?? 0) + (closeCodes[4500] ?? 0);
     if (internal) {
-      const logged = stack.procs.find((p) => p.label === 'gateway')!.lines.filter((l) => /"level":(50|60)/.test(l)).slice(-5);
+      const logged = stack.procs
+        .find((p) => p.label === 'gateway')!
+        .lines.filter((l) => /"level":(50|60)/.test(l))
+        .slice(-5);
       throw new Error(`${internal} sockets closed by a server error:\n${logged.map((l) => l.slice(0, 800)).join('\n')}`);
     }
     expect(await until(() => watcher.received() > before)).toBe(true);

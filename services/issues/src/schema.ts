@@ -13,7 +13,19 @@ import { FollowResolver } from './follow/follow.resolver';
 import { LeagueResolver } from './league/league.resolver';
 import { freshLoadersPerMutation } from './fresh-loaders';
 
-export const resolvers = [IssueResolver, LedgerEntryResolver, LoopResolver, VotesResolver, IssueEventResolver, CommunityRefResolver, SessionRefResolver, TopicProposalRefResolver, AnalyticsResolver, LeagueResolver, FollowResolver] as const;
+export const resolvers = [
+  IssueResolver,
+  LedgerEntryResolver,
+  LoopResolver,
+  VotesResolver,
+  IssueEventResolver,
+  CommunityRefResolver,
+  SessionRefResolver,
+  TopicProposalRefResolver,
+  AnalyticsResolver,
+  LeagueResolver,
+  FollowResolver,
+] as const;
 
 export async function buildIssuesSchema() {
   const built = await buildFederatedSchema({ resolvers, orphanedTypes: [GridRef, SessionRef, TopicProposalRef, Overview, CategoryCount] }, { ...stubReferences, ...overviewReferences });

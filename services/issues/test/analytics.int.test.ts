@@ -27,14 +27,22 @@ const m = async (query: string, variables: Record<string, unknown>, as = staff) 
 const onSite = (id: string, outcomes: unknown[] = []) => m(`mutation($id: ID!, $o: [OutcomeInput!]) { resolveOnSite(id: $id, note: "现场解决", outcomes: $o) { id } }`, { id, o: outcomes });
 const claim = (id: string) => m(`mutation($id: ID!) { claimIssue(id: $id, department: "社区居委会") { id } }`, { id });
 const ledger = async (id: string) => {
-  const r = await m(`mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { ledger { id status } } }`, { id, d: shanghaiDay(new Date(Date.now() + DAY)) });
+  const r = await m(
+    `mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: "物业", deadline: $d }) { ledger { id status } } }`,
+    { id, d: shanghaiDay(new Date(Date.now() + DAY)) },
+  );
   return r.addLedgerEntry.ledger.at(-1).id as string;
 };
 const done = (entryId: string) => m(`mutation($id: ID!) { completeLedgerEntry(id: $id) { id } }`, { id: entryId });
 const feedback = (id: string) => m(`mutation($id: ID!) { giveFeedback(issueId: $id, text: "已整改") { id } }`, { id });
 const evaluate = (id: string, satisfied: boolean) => m(`mutation($id: ID!, $s: Boolean!) { evaluateIssue(issueId: $id, input: { satisfied: $s, rating: 3 }) { status } }`, { id, s: satisfied });
 const setTimes = (id: string, raisedAt: string | null, resolvedAt?: string | null) =>
-  h.dataSource.query(`UPDATE issues.issue SET raised_at = coalesce($2::timestamptz, raised_at), resolved_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE resolved_at END WHERE id = $1`, [id, raisedAt, resolvedAt !== undefined, resolvedAt ?? null]);
+  h.dataSource.query(`UPDATE issues.issue SET raised_at = coalesce($2::timestamptz, raised_at), resolved_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE resolved_at END WHERE id = $1`, [
+    id,
+    raisedAt,
+    resolvedAt !== undefined,
+    resolvedAt ?? null,
+  ]);
 const shiftRaised = (id: string, days: number) => h.dataSource.query(`UPDATE issues.issue SET raised_at = resolved_at - make_interval(days => $2) WHERE id = $1`, [id, days]);
 
 beforeAll(async () => {
@@ -46,7 +54,10 @@ beforeAll(async () => {
 
   // In the last week:
   await onSite(await raise('family', a, 'FAMILY_CONFLICT'), [{ kind: 'MEDIATION', quantity: 1 }]);
-  await onSite(await raise('facility', a, 'PUBLIC_FACILITIES'), [{ kind: 'SERVICE_FACILITY', quantity: 3 }, { kind: 'NEIGHBOURHOOD_CENTRE', quantity: 1 }]);
+  await onSite(await raise('facility', a, 'PUBLIC_FACILITIES'), [
+    { kind: 'SERVICE_FACILITY', quantity: 3 },
+    { kind: 'NEIGHBOURHOOD_CENTRE', quantity: 1 },
+  ]);
   const dispute = await raise('dispute', b, 'NEIGHBOUR_DISPUTE');
   await claim(dispute);
   await done(await ledger(dispute));
@@ -94,16 +105,43 @@ describe('Overview (issues fields)', () => {
       { scope: '阜安街道', ...week },
     ]);
     expect(city).toEqual({
-      scope: 'city', ...week,
-      issuesRaised: 5, issuesResolved: 3, issuesResolvedOnSite: 2, issuesOverdue: 1, resolutionRate: 0.6, medianDaysToResolve: 2, satisfactionRate: 0.5,
-      familyConflictsResolved: 1, neighbourDisputesResolved: 1, facilitiesAdded: 3, neighbourhoodCentresAdded: 1,
-      resolvedByCategory: [{ category: 'FAMILY_CONFLICT', count: 1 }, { category: 'NEIGHBOUR_DISPUTE', count: 1 }, { category: 'PUBLIC_FACILITIES', count: 1 }],
+      scope: 'city',
+      ...week,
+      issuesRaised: 5,
+      issuesResolved: 3,
+      issuesResolvedOnSite: 2,
+      issuesOverdue: 1,
+      resolutionRate: 0.6,
+      medianDaysToResolve: 2,
+      satisfactionRate: 0.5,
+      familyConflictsResolved: 1,
+      neighbourDisputesResolved: 1,
+      facilitiesAdded: 3,
+      neighbourhoodCentresAdded: 1,
+      resolvedByCategory: [
+        { category: 'FAMILY_CONFLICT', count: 1 },
+        { category: 'NEIGHBOUR_DISPUTE', count: 1 },
+        { category: 'PUBLIC_FACILITIES', count: 1 },
+      ],
     });
     expect(community).toEqual({
-      scope: a, ...week,
-      issuesRaised: 2, issuesResolved: 2, issuesResolvedOnSite: 2, issuesOverdue: 0, resolutionRate: 1, medianDaysToResolve: 1.5, satisfactionRate: null,
-      familyConflictsResolved: 1, neighbourDisputesResolved: 0, facilitiesAdded: 3, neighbourhoodCentresAdded: 1,
-      resolvedByCategory: [{ category: 'FAMILY_CONFLICT', count: 1 }, { category: 'PUBLIC_FACILITIES', count: 1 }],
+      scope: a,
+      ...week,
+      issuesRaised: 2,
+      issuesResolved: 2,
+      issuesResolvedOnSite: 2,
+      issuesOverdue: 0,
+      resolutionRate: 1,
+      medianDaysToResolve: 1.5,
+      satisfactionRate: null,
+      familyConflictsResolved: 1,
+      neighbourDisputesResolved: 0,
+      facilitiesAdded: 3,
+      neighbourhoodCentresAdded: 1,
+      resolvedByCategory: [
+        { category: 'FAMILY_CONFLICT', count: 1 },
+        { category: 'PUBLIC_FACILITIES', count: 1 },
+      ],
     });
     expect(subdistrict).toMatchObject({ issuesRaised: 4, issuesResolved: 3, issuesOverdue: 1, resolutionRate: 0.75, medianDaysToResolve: 2, satisfactionRate: 0.5, facilitiesAdded: 3 });
     expect(other).toMatchObject({ issuesRaised: 1, issuesResolved: 0, resolutionRate: 0, medianDaysToResolve: null, satisfactionRate: null, facilitiesAdded: 0, resolvedByCategory: [] });
@@ -134,7 +172,10 @@ describe('Overview (issues fields)', () => {
 
   it('a malformed key fails alone', async () => {
     const res = await h.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { issuesRaised } } }`, {
-      r: [{ __typename: 'Overview', scope: 'city', from: '2025-12-31', to: '2025-01-01' }, { __typename: 'Overview', scope: 'city', from: '2025-01-01', to: '2025-12-31' }],
+      r: [
+        { __typename: 'Overview', scope: 'city', from: '2025-12-31', to: '2025-01-01' },
+        { __typename: 'Overview', scope: 'city', from: '2025-01-01', to: '2025-12-31' },
+      ],
     });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     expect(res.data?._entities[1]).toEqual({ issuesRaised: 2 });
@@ -159,10 +200,18 @@ describe('issueTrend', () => {
     // 2025-03-01 is a Saturday: its week starts on Monday 24 February.
     const weeks = await trend({ b: 'WEEK', f: '2025-03-01', t: '2025-03-23' });
     expect(weeks.map((w) => w.bucketStart)).toEqual(['2025-02-24', '2025-03-03', '2025-03-10', '2025-03-17']);
-    expect(weeks.map((w) => [w.raised, w.resolved])).toEqual([[0, 0], [0, 0], [1, 0], [0, 1]]);
+    expect(weeks.map((w) => [w.raised, w.resolved])).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ]);
     // Raised 5 May 23:30 Shanghai (15:30 UTC): Monday 5 May's week, not the one before.
     const may = await trend({ b: 'WEEK', f: '2025-05-01', t: '2025-05-11', c });
-    expect(may).toEqual([{ bucketStart: '2025-04-28', raised: 0, resolved: 0, overdue: 0 }, { bucketStart: '2025-05-05', raised: 1, resolved: 1, overdue: 0 }]);
+    expect(may).toEqual([
+      { bucketStart: '2025-04-28', raised: 0, resolved: 0, overdue: 0 },
+      { bucketStart: '2025-05-05', raised: 1, resolved: 1, overdue: 0 },
+    ]);
     expect((await trend({ b: 'MONTH', f: '2025-05-01', t: '2025-05-31', c: a }))[0]).toMatchObject({ raised: 0, resolved: 0 });
     expect((await trend({ b: 'MONTH', f: '2025-03-01', t: '2025-05-31', cat: 'FAMILY_CONFLICT' })).map((p) => p.raised)).toEqual([1, 0, 0]);
   });
@@ -207,7 +256,11 @@ describe('commonIssues', () => {
     await m(`mutation($id: ID!) { rejectIssue(id: $id, reason: "重复") { id } }`, { id: s4 });
     const p1 = await raise('park1', a, 'TRAFFIC_PARKING');
     const p2 = await raise('park2', b, 'TRAFFIC_PARKING');
-    for (const [id, n] of [[s2, 3], [s3, 2], [s1, 1]] as const) {
+    for (const [id, n] of [
+      [s2, 3],
+      [s3, 2],
+      [s1, 1],
+    ] as const) {
       for (let k = 0; k < n; k++) await m(`mutation($id: ID!) { supportIssue(issueId: $id) { id } }`, { id }, viewer(['RESIDENT'], [], `fan-${k}`));
     }
     const moved = [s1, s2, s3, s4, p1, p2];
@@ -215,8 +268,27 @@ describe('commonIssues', () => {
 
     const common = ok(await h.request(COMMON, { f: '2024-06-01', t: '2024-06-30', m: 2 })).commonIssues;
     expect(common).toEqual([
-      { category: 'ENVIRONMENT_SANITATION', communities: 3, issues: 4, openIssues: 3, sample: [{ id: s2, supportCount: 3 }, { id: s3, supportCount: 2 }, { id: s1, supportCount: 1 }] },
-      { category: 'TRAFFIC_PARKING', communities: 2, issues: 2, openIssues: 2, sample: [{ id: p2, supportCount: 0 }, { id: p1, supportCount: 0 }] },
+      {
+        category: 'ENVIRONMENT_SANITATION',
+        communities: 3,
+        issues: 4,
+        openIssues: 3,
+        sample: [
+          { id: s2, supportCount: 3 },
+          { id: s3, supportCount: 2 },
+          { id: s1, supportCount: 1 },
+        ],
+      },
+      {
+        category: 'TRAFFIC_PARKING',
+        communities: 2,
+        issues: 2,
+        openIssues: 2,
+        sample: [
+          { id: p2, supportCount: 0 },
+          { id: p1, supportCount: 0 },
+        ],
+      },
     ]);
     // The default is 3 communities.
     expect(ok(await h.request(COMMON, { f: '2024-06-01', t: '2024-06-30' })).commonIssues.map((x: any) => x.category)).toEqual(['ENVIRONMENT_SANITATION']);

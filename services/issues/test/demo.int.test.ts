@@ -17,10 +17,12 @@ afterAll(() => h?.stop());
 const inYear = (d: Date) => shanghaiDay(d) >= DEMO_YEAR.from && shanghaiDay(d) <= DEMO_YEAR.to;
 const resolvedAt = (i: DemoIssue) => i.steps.find((s) => s.type === 'resolveOnSite' || (s.type === 'evaluate' && s.satisfied))?.at ?? null;
 const counts = async () =>
-  (await h.dataSource.query(
-    `SELECT (SELECT count(*) FROM issues.issue)::int AS issues, (SELECT count(*) FROM issues.issue_event)::int AS events,
+  (
+    await h.dataSource.query(
+      `SELECT (SELECT count(*) FROM issues.issue)::int AS issues, (SELECT count(*) FROM issues.issue_event)::int AS events,
             (SELECT count(*) FROM issues.ledger_entry)::int AS ledger, (SELECT count(*) FROM issues.plan_vote)::int AS votes`,
-  ))[0];
+    )
+  )[0];
 
 describe('the demo dataset (issues part)', () => {
   it("the year's Overview gives the report's figures", async () => {
@@ -41,7 +43,10 @@ describe('the demo dataset (issues part)', () => {
     const raised = world.issues.filter((i) => inYear(i.raisedAt));
     const today = shanghaiDay(new Date());
     const overdue = raised.filter((i) => i.steps.some((s) => s.type === 'ledger' && !s.completedAt && s.deadline < today));
-    const days = world.issues.filter((i) => resolvedAt(i) && inYear(resolvedAt(i)!)).map((i) => (resolvedAt(i)!.getTime() - i.raisedAt.getTime()) / 86_400_000).sort((x, y) => x - y);
+    const days = world.issues
+      .filter((i) => resolvedAt(i) && inYear(resolvedAt(i)!))
+      .map((i) => (resolvedAt(i)!.getTime() - i.raisedAt.getTime()) / 86_400_000)
+      .sort((x, y) => x - y);
     const evaluations = world.issues.flatMap((i) => i.steps).filter((s) => s.type === 'evaluate' && inYear(s.at)) as { satisfied: boolean }[];
     expect(o.issuesRaised).toBe(raised.length);
     expect(o.issuesResolvedOnSite).toBe(world.issues.filter((i) => i.steps.some((s) => s.type === 'resolveOnSite')).length);
@@ -81,17 +86,38 @@ describe('the demo dataset (issues part)', () => {
     // Twelve entries still overdue; the sweep also marked the ones finished late (issue 14's slow units) before they were done.
     const markedOverdue = world.issues.flatMap((i) => i.steps).filter((s) => s.type === 'ledger' && s.overdueAt).length;
     expect(markedOverdue).toBe(22);
-    expect(r).toEqual({ bad_supports: 0, bad_tallies: 0, overdue_entries: 12, overdue_events: markedOverdue, support_events: r.supports, supports: r.supports, unresolved_times: 0, raised_at_mismatch: 0 });
+    expect(r).toEqual({
+      bad_supports: 0,
+      bad_tallies: 0,
+      overdue_entries: 12,
+      overdue_events: markedOverdue,
+      support_events: r.supports,
+      supports: r.supports,
+      unresolved_times: 0,
+      raised_at_mismatch: 0,
+    });
     expect(r.supports).toBeGreaterThan(0);
 
     // One request's timeline through the API, with a rectification round.
     const rectified = world.issues.find((i) => i.steps.filter((s) => s.type === 'evaluate').length === 2)!;
     const tl = ok(await h.request(`query($id: ID!) { issue(id: $id) { status resolvedOnSite timeline(first: 100) { edges { node { kind fromStatus toStatus } } } } }`, { id: rectified.id })).issue;
     const kinds = tl.timeline.edges.map((e: any) => e.node.kind).filter((k: string) => !['SUPPORT_CHANGED', 'PLAN_PROPOSED', 'PLAN_VOTED', 'PLAN_DECIDED'].includes(k));
-    expect(kinds.slice(0, 12)).toEqual([
-      'RAISED', 'CLAIMED', 'LEDGER_ADDED', 'LEDGER_DONE', 'FEEDBACK_GIVEN', 'EVALUATED', 'RECTIFICATION_STARTED', 'LEDGER_ADDED', 'LEDGER_DONE', 'FEEDBACK_GIVEN', 'EVALUATED',
-      ...(rectified.steps.at(-1)!.type === 'close' ? ['CLOSED'] : []),
-    ].slice(0, 12));
+    expect(kinds.slice(0, 12)).toEqual(
+      [
+        'RAISED',
+        'CLAIMED',
+        'LEDGER_ADDED',
+        'LEDGER_DONE',
+        'FEEDBACK_GIVEN',
+        'EVALUATED',
+        'RECTIFICATION_STARTED',
+        'LEDGER_ADDED',
+        'LEDGER_DONE',
+        'FEEDBACK_GIVEN',
+        'EVALUATED',
+        ...(rectified.steps.at(-1)!.type === 'close' ? ['CLOSED'] : []),
+      ].slice(0, 12),
+    );
     expect(['RESOLVED', 'CLOSED']).toContain(tl.status);
   });
 

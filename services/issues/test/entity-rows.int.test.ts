@@ -21,7 +21,7 @@ async function sameAsFind<T extends ObjectLiteral>(entity: EntityTarget<T>, key:
   expect(some.length).toBeGreaterThan(1);
   const fast = await rowsByKeys(h.dataSource, entity, { key, order })(some);
   const slow = await h.dataSource.getRepository(entity).find({ where: { [key]: In(some) } as never, order: Object.fromEntries(order) as never });
-  if (!order.length) fast.sort((a, b) => String(a.id).localeCompare(String(b.id))), slow.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  if (!order.length) (fast.sort((a, b) => String(a.id).localeCompare(String(b.id))), slow.sort((a, b) => String(a.id).localeCompare(String(b.id))));
   expect(fast.length).toBe(slow.length);
   expect(fast).toStrictEqual(slow);
 }
@@ -30,10 +30,22 @@ describe('rowsByKeys', () => {
   it('reads each entity exactly as repository.find does (class, values incl. dates, order)', async () => {
     await sameAsFind(Issue, 'id');
     await sameAsFind(Plan, 'id');
-    await sameAsFind(Plan, 'issueId', [['proposedAt', 'ASC'], ['id', 'ASC']]);
-    await sameAsFind(LedgerEntry, 'issueId', [['createdAt', 'ASC'], ['id', 'ASC']]);
-    await sameAsFind(Feedback, 'issueId', [['givenAt', 'ASC'], ['id', 'ASC']]);
-    await sameAsFind(Evaluation, 'issueId', [['evaluatedAt', 'ASC'], ['id', 'ASC']]);
+    await sameAsFind(Plan, 'issueId', [
+      ['proposedAt', 'ASC'],
+      ['id', 'ASC'],
+    ]);
+    await sameAsFind(LedgerEntry, 'issueId', [
+      ['createdAt', 'ASC'],
+      ['id', 'ASC'],
+    ]);
+    await sameAsFind(Feedback, 'issueId', [
+      ['givenAt', 'ASC'],
+      ['id', 'ASC'],
+    ]);
+    await sameAsFind(Evaluation, 'issueId', [
+      ['evaluatedAt', 'ASC'],
+      ['id', 'ASC'],
+    ]);
     await sameAsFind(Outcome, 'issueId', [['position', 'ASC']]);
   });
 });

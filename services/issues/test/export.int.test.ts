@@ -38,8 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-const get = (query: string, as: Viewer | null) =>
-  fetch(`${base}/export/issues.csv${query ? `?${query}` : ''}`, { headers: as ? signIdentity(as, TEST_GATEWAY_SECRET) : {} });
+const get = (query: string, as: Viewer | null) => fetch(`${base}/export/issues.csv${query ? `?${query}` : ''}`, { headers: as ? signIdentity(as, TEST_GATEWAY_SECRET) : {} });
 
 /** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -50,13 +49,13 @@ function parseCsv(text: string): string[][] {
   for (let k = 0; k < text.length; k++) {
     const ch = text[k]!;
     if (quoted) {
-      if (ch === '"' && text[k + 1] === '"') (cell += '"'), k++;
+      if (ch === '"' && text[k + 1] === '"') ((cell += '"'), k++);
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
+    else if (ch === ',') (row.push(cell), (cell = ''));
     else if (ch === '\r' && text[k + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), k++;
+      (row.push(cell), rows.push(row), (row = []), (cell = ''), k++);
     } else cell += ch;
   }
   return rows;
@@ -72,7 +71,9 @@ const graphqlIds = async (filter: Record<string, unknown>) => {
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: any = ok(await h.request(`query($f: IssueFilter, $a: String) { issues(filter: $f, first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { f: filter, a: after })).issues;
+    const page: any = ok(
+      await h.request(`query($f: IssueFilter, $a: String) { issues(filter: $f, first: 100, after: $a) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { f: filter, a: after }),
+    ).issues;
     ids.push(...page.edges.map((e: any) => e.node.id));
     if (!page.pageInfo.hasNextPage) return ids;
     after = page.pageInfo.endCursor;

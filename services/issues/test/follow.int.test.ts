@@ -53,7 +53,11 @@ describe('follows', () => {
   it('logs each follow change for the bus once, before the event of the same act', async () => {
     const carol = viewer(['RESIDENT'], [], 'resident-carol');
     const changes = async () =>
-      (await h.dataSource.query(`SELECT seq::int AS seq, issue_id, following FROM issues.follow_event WHERE follower_id = 'resident-carol' ORDER BY seq`)) as { seq: number; issue_id: string; following: boolean }[];
+      (await h.dataSource.query(`SELECT seq::int AS seq, issue_id, following FROM issues.follow_event WHERE follower_id = 'resident-carol' ORDER BY seq`)) as {
+        seq: number;
+        issue_id: string;
+        following: boolean;
+      }[];
     const x = await raise('丁 井盖松动', carol);
     const [raised] = (await h.dataSource.query(`SELECT seq::int AS seq FROM issues.issue_event WHERE issue_id = $1 AND kind = 'RAISED'`, [x])) as { seq: number }[];
     const afterRaise = await changes();
@@ -67,7 +71,7 @@ describe('follows', () => {
     expect((await h.dataSource.query(`SELECT count(*)::int AS n FROM issues.follow_event WHERE follower_id = 'staff-a'`))[0].n).toBe(0);
   });
 
-  it('never hands out another resident\'s contact', async () => {
+  it("never hands out another resident's contact", async () => {
     const page = await following(alice);
     const byTitle = Object.fromEntries(page.edges.map((e: any) => [e.node.title, e.node.reporterContact]));
     expect(byTitle['甲 楼道灯坏了']).toMatch(/^139/); // her own

@@ -38,8 +38,17 @@ describe('raiseIssue', () => {
   it('a RESIDENT raises a request in a grid and a session; it starts SUBMITTED at GRID level, with a RAISED event', async () => {
     const issue = await raise({ gridId: grid, sessionId: session, raisedBy: ' 王大爷 ', reporterContact: '13800000000' });
     expect(issue).toMatchObject({
-      title: '电动车充电难', category: 'TRAFFIC_PARKING', status: 'SUBMITTED', level: 'GRID', raisedBy: '王大爷', reporterContact: '13800000000',
-      resolvedOnSite: false, supportCount: 0, community: { id: fangjing }, grid: { id: grid }, session: { id: session },
+      title: '电动车充电难',
+      category: 'TRAFFIC_PARKING',
+      status: 'SUBMITTED',
+      level: 'GRID',
+      raisedBy: '王大爷',
+      reporterContact: '13800000000',
+      resolvedOnSite: false,
+      supportCount: 0,
+      community: { id: fangjing },
+      grid: { id: grid },
+      session: { id: session },
     });
     const [row] = await h.dataSource.query(`SELECT subdistrict, reporter_id FROM issues.issue WHERE id = $1`, [issue.id]);
     expect(row).toEqual({ subdistrict: '三里河街道', reporter_id: 'resident-1' });
@@ -71,7 +80,7 @@ describe('raiseIssue', () => {
       [{ sessionId: otherSession }, 'BAD_USER_INPUT', 'input.sessionId'],
     ];
     for (const [over, code, field] of cases) {
-      expect({ over: Object.keys(over), ...errorOf(await h.request(RAISE, { input: input(over) }, viewer(['ADMIN'])) ) }).toMatchObject({ code, field });
+      expect({ over: Object.keys(over), ...errorOf(await h.request(RAISE, { input: input(over) }, viewer(['ADMIN']))) }).toMatchObject({ code, field });
     }
     expect(errorOf(await h.request(RAISE, { input: input({ category: 'NOPE' }) }, resident)).code).toBe('BAD_USER_INPUT');
     expect(await rowCounts()).toEqual(before);
@@ -87,7 +96,10 @@ describe('issues(filter)', () => {
   const ids: Record<string, string> = {};
   const staff = viewer(['STAFF'], [fangjing, songcheng].filter(Boolean));
   const ISSUES = `query($f: IssueFilter, $first: Int, $after: String) { issues(filter: $f, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title } } } }`;
-  const titles = async (f: Record<string, unknown>) => ok(await h.request(ISSUES, { f: { communityId: undefined, ...f }, first: 100 })).issues.edges.map((e: any) => e.node.title).sort();
+  const titles = async (f: Record<string, unknown>) =>
+    ok(await h.request(ISSUES, { f: { communityId: undefined, ...f }, first: 100 }))
+      .issues.edges.map((e: any) => e.node.title)
+      .sort();
 
   beforeAll(async () => {
     const s = viewer(['STAFF'], [fangjing, songcheng]);
@@ -102,7 +114,13 @@ describe('issues(filter)', () => {
     ok(await h.request(`mutation($id: ID!) { escalateIssue(id: $id, level: SUBDISTRICT, reason: "需街道协调") { id } }`, { id: ids.drain }, s));
     ok(await h.request(`mutation($id: ID!) { claimIssue(id: $id, department: "城建科") { id } }`, { id: ids.noise }, s));
     h.setNow(new Date('2026-03-20T12:00:00+08:00'));
-    ok(await h.request(`mutation($id: ID!) { addLedgerEntry(issueId: $id, input: { measure: "上门调解", responsiblePerson: "张三", responsibleUnit: "调委会", deadline: "2026-03-21" }) { id } }`, { id: ids.noise }, s));
+    ok(
+      await h.request(
+        `mutation($id: ID!) { addLedgerEntry(issueId: $id, input: { measure: "上门调解", responsiblePerson: "张三", responsibleUnit: "调委会", deadline: "2026-03-21" }) { id } }`,
+        { id: ids.noise },
+        s,
+      ),
+    );
     h.setNow(new Date('2026-03-22T00:30:00+08:00'));
   });
   afterAll(() => h.setNow(null));
@@ -136,7 +154,14 @@ describe('issues(filter)', () => {
 
   it('the same filter works on Community.issues through _entities', async () => {
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Community { id issues(filter: { categories: [TRAFFIC_PARKING] }, first: 10) { totalCount edges { node { title } } } } } }`;
-    const { _entities } = ok(await h.request(q, { r: [{ __typename: 'Community', id: songcheng }, { __typename: 'Community', id: fangjing }] }));
+    const { _entities } = ok(
+      await h.request(q, {
+        r: [
+          { __typename: 'Community', id: songcheng },
+          { __typename: 'Community', id: fangjing },
+        ],
+      }),
+    );
     expect(_entities[0]).toEqual({ id: songcheng, issues: { totalCount: 1, edges: [{ node: { title: '建充电棚' } }] } });
     expect(_entities[1].issues.totalCount).toBe(2);
     expect(_entities[1].issues.edges.every((e: any) => e.node.title !== '建充电棚')).toBe(true);

@@ -38,18 +38,28 @@ const raise = async (key: string, communityId: string) => {
 };
 const claim = (id: string, department: string, as = staffA) => m(`mutation($id: ID!, $d: String!) { claimIssue(id: $id, department: $d) { id } }`, { id, d: department }, as);
 const ledger = async (key: string, id: string, unit: string, deadline: string) => {
-  const r = await m(`mutation($id: ID!, $u: String!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: $u, deadline: $d }) { ledger { id } } }`, { id, u: unit, d: deadline });
+  const r = await m(
+    `mutation($id: ID!, $u: String!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "张三", responsibleUnit: $u, deadline: $d }) { ledger { id } } }`,
+    { id, u: unit, d: deadline },
+  );
   entries[key] = r.addLedgerEntry.ledger.at(-1).id;
 };
-const done = (key: string, when: string) => m(`mutation($id: ID!) { completeLedgerEntry(id: $id) { id } }`, { id: entries[key] }).then(() => sql(`UPDATE issues.ledger_entry SET completed_at = $2 WHERE id = $1`, [entries[key], at(when)]));
-const feedback = (id: string, when: string) => m(`mutation($id: ID!) { giveFeedback(issueId: $id, text: "已处理") { id } }`, { id }).then(() => sql(`UPDATE issues.feedback SET given_at = $2 WHERE issue_id = $1`, [id, at(when)]));
+const done = (key: string, when: string) =>
+  m(`mutation($id: ID!) { completeLedgerEntry(id: $id) { id } }`, { id: entries[key] }).then(() => sql(`UPDATE issues.ledger_entry SET completed_at = $2 WHERE id = $1`, [entries[key], at(when)]));
+const feedback = (id: string, when: string) =>
+  m(`mutation($id: ID!) { giveFeedback(issueId: $id, text: "已处理") { id } }`, { id }).then(() => sql(`UPDATE issues.feedback SET given_at = $2 WHERE issue_id = $1`, [id, at(when)]));
 const evaluate = (id: string, satisfied: boolean, when: string) =>
   m(`mutation($id: ID!, $s: Boolean!) { evaluateIssue(issueId: $id, input: { satisfied: $s, rating: 4 }) { id } }`, { id, s: satisfied }).then(() =>
     sql(`UPDATE issues.evaluation SET evaluated_at = $2 WHERE issue_id = $1 AND satisfied = $3`, [id, at(when), satisfied]),
   );
 const escalate = (id: string, level: string) => m(`mutation($id: ID!, $l: IssueLevel!) { escalateIssue(id: $id, level: $l, reason: "需要上级协调") { id } }`, { id, l: level });
 const times = (id: string, raised: string, claimed: string | null, resolved: string | null = null) =>
-  sql(`UPDATE issues.issue SET raised_at = $2, claimed_at = coalesce($3, claimed_at), resolved_at = coalesce($4, resolved_at) WHERE id = $1`, [id, at(raised), claimed && at(claimed), resolved && at(resolved)]);
+  sql(`UPDATE issues.issue SET raised_at = $2, claimed_at = coalesce($3, claimed_at), resolved_at = coalesce($4, resolved_at) WHERE id = $1`, [
+    id,
+    at(raised),
+    claimed && at(claimed),
+    resolved && at(resolved),
+  ]);
 
 beforeAll(async () => {
   h = await startIssues();
@@ -110,11 +120,76 @@ const MARCH = { from: '2026-03-01', to: '2026-03-31' };
 const league = async (vars: Record<string, unknown>, as = analyst) => ok(await h.request(LEAGUE, { ...MARCH, ...vars }, as)).departmentLeague;
 const units = (l: any) => l.edges.map((e: any) => `${e.node.kind[0]} ${e.node.unit}`);
 
-const D_CJB = { unit: '街道城建办', kind: 'DEPARTMENT', claimed: 2, resolved: 1, medianHoursToClaim: 3, medianHoursToFirstFeedback: 62, ledgerOnTime: 1, ledgerOverdue: 1, ledgerOpenPastDeadline: 1, onTimeRate: 1 / 3, satisfactionRate: 0.5, reworkRate: 0.5 };
-const D_JWH = { unit: '社区居委会', kind: 'DEPARTMENT', claimed: 1, resolved: 1, medianHoursToClaim: 6, medianHoursToFirstFeedback: null, ledgerOnTime: 1, ledgerOverdue: 0, ledgerOpenPastDeadline: 0, onTimeRate: 1, satisfactionRate: 1, reworkRate: 0 };
-const R_WY = { unit: '物业', kind: 'RESPONSIBLE_UNIT', claimed: 2, resolved: 1, medianHoursToClaim: 3, medianHoursToFirstFeedback: 62, ledgerOnTime: 1, ledgerOverdue: 1, ledgerOpenPastDeadline: 0, onTimeRate: 0.5, satisfactionRate: 0.5, reworkRate: 0.5 };
-const R_CJB = { unit: '街道城建办', kind: 'RESPONSIBLE_UNIT', claimed: 1, resolved: 0, medianHoursToClaim: 4, medianHoursToFirstFeedback: 24, ledgerOnTime: 0, ledgerOverdue: 0, ledgerOpenPastDeadline: 1, onTimeRate: 0, satisfactionRate: 0, reworkRate: 1 };
-const R_JWH = { unit: '社区居委会', kind: 'RESPONSIBLE_UNIT', claimed: 0, resolved: 1, medianHoursToClaim: null, medianHoursToFirstFeedback: null, ledgerOnTime: 1, ledgerOverdue: 0, ledgerOpenPastDeadline: 0, onTimeRate: 1, satisfactionRate: 1, reworkRate: 0 };
+const D_CJB = {
+  unit: '街道城建办',
+  kind: 'DEPARTMENT',
+  claimed: 2,
+  resolved: 1,
+  medianHoursToClaim: 3,
+  medianHoursToFirstFeedback: 62,
+  ledgerOnTime: 1,
+  ledgerOverdue: 1,
+  ledgerOpenPastDeadline: 1,
+  onTimeRate: 1 / 3,
+  satisfactionRate: 0.5,
+  reworkRate: 0.5,
+};
+const D_JWH = {
+  unit: '社区居委会',
+  kind: 'DEPARTMENT',
+  claimed: 1,
+  resolved: 1,
+  medianHoursToClaim: 6,
+  medianHoursToFirstFeedback: null,
+  ledgerOnTime: 1,
+  ledgerOverdue: 0,
+  ledgerOpenPastDeadline: 0,
+  onTimeRate: 1,
+  satisfactionRate: 1,
+  reworkRate: 0,
+};
+const R_WY = {
+  unit: '物业',
+  kind: 'RESPONSIBLE_UNIT',
+  claimed: 2,
+  resolved: 1,
+  medianHoursToClaim: 3,
+  medianHoursToFirstFeedback: 62,
+  ledgerOnTime: 1,
+  ledgerOverdue: 1,
+  ledgerOpenPastDeadline: 0,
+  onTimeRate: 0.5,
+  satisfactionRate: 0.5,
+  reworkRate: 0.5,
+};
+const R_CJB = {
+  unit: '街道城建办',
+  kind: 'RESPONSIBLE_UNIT',
+  claimed: 1,
+  resolved: 0,
+  medianHoursToClaim: 4,
+  medianHoursToFirstFeedback: 24,
+  ledgerOnTime: 0,
+  ledgerOverdue: 0,
+  ledgerOpenPastDeadline: 1,
+  onTimeRate: 0,
+  satisfactionRate: 0,
+  reworkRate: 1,
+};
+const R_JWH = {
+  unit: '社区居委会',
+  kind: 'RESPONSIBLE_UNIT',
+  claimed: 0,
+  resolved: 1,
+  medianHoursToClaim: null,
+  medianHoursToFirstFeedback: null,
+  ledgerOnTime: 1,
+  ledgerOverdue: 0,
+  ledgerOpenPastDeadline: 0,
+  onTimeRate: 1,
+  satisfactionRate: 1,
+  reworkRate: 0,
+};
 
 describe('departmentLeague', () => {
   it('gives every figure of every unit in a community, counted by hand', async () => {
@@ -146,8 +221,23 @@ describe('departmentLeague', () => {
     // February: only i4's claim (社区居委会, in 24 h, first feedback 98 h later), counted for the
     // department and for the unit of its ledger entry; the entry and the evaluation fall in March.
     const feb = await league({ scope: a, from: '2026-02-01', to: '2026-02-28' });
-    const i4 = { unit: '社区居委会', claimed: 1, resolved: 0, medianHoursToClaim: 24, medianHoursToFirstFeedback: 98, ledgerOnTime: 0, ledgerOverdue: 0, ledgerOpenPastDeadline: 0, onTimeRate: null, satisfactionRate: null, reworkRate: null };
-    expect(feb.edges.map((e: any) => e.node)).toEqual([{ ...i4, kind: 'DEPARTMENT' }, { ...i4, kind: 'RESPONSIBLE_UNIT' }]);
+    const i4 = {
+      unit: '社区居委会',
+      claimed: 1,
+      resolved: 0,
+      medianHoursToClaim: 24,
+      medianHoursToFirstFeedback: 98,
+      ledgerOnTime: 0,
+      ledgerOverdue: 0,
+      ledgerOpenPastDeadline: 0,
+      onTimeRate: null,
+      satisfactionRate: null,
+      reworkRate: null,
+    };
+    expect(feb.edges.map((e: any) => e.node)).toEqual([
+      { ...i4, kind: 'DEPARTMENT' },
+      { ...i4, kind: 'RESPONSIBLE_UNIT' },
+    ]);
     // No `from`: since the first record, to today.
     expect((await league({ scope: a, from: null, to: null, kind: 'DEPARTMENT' })).edges.map((e: any) => e.node.claimed)).toEqual([2, 2]);
   });
@@ -188,7 +278,21 @@ describe('departmentLeague', () => {
       expect(res.status).toBe(200);
       const [header, ...rows] = parseCsv(res.text.replace(/^\uFEFF/, ''));
       expect(header).toEqual(['单位', '类型', '认领数', '解决数', '认领中位小时', '首次反馈中位小时', '台账按期完成', '台账逾期完成', '台账超期未完成', '按期率', '满意率', '返工率']);
-      const asCells = (n: any) => [n.unit, n.kind, n.claimed, n.resolved, n.medianHoursToClaim, n.medianHoursToFirstFeedback, n.ledgerOnTime, n.ledgerOverdue, n.ledgerOpenPastDeadline, n.onTimeRate, n.satisfactionRate, n.reworkRate].map((v) => (v == null ? '' : String(v)));
+      const asCells = (n: any) =>
+        [
+          n.unit,
+          n.kind,
+          n.claimed,
+          n.resolved,
+          n.medianHoursToClaim,
+          n.medianHoursToFirstFeedback,
+          n.ledgerOnTime,
+          n.ledgerOverdue,
+          n.ledgerOpenPastDeadline,
+          n.onTimeRate,
+          n.satisfactionRate,
+          n.reworkRate,
+        ].map((v) => (v == null ? '' : String(v)));
       expect(rows).toEqual(l.edges.map((e: any) => asCells(e.node)));
     }
     const bad = await getRoute(h.url, `/export/departments.csv?scope=${a}&orderBy=FASTEST`, analyst);

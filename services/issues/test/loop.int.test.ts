@@ -20,13 +20,22 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const raise = async (over: Record<string, unknown> = {}, as = reporter) =>
-  ok(await h.request(RAISE, { input: { communityId: c, title: '一中老宿舍下水道老化', description: '排水不畅，雨天倒灌', category: 'OLD_COMMUNITY_RENOVATION', reporterContact: '13900000000', ...over } }, as)).raiseIssue;
+  ok(
+    await h.request(
+      RAISE,
+      { input: { communityId: c, title: '一中老宿舍下水道老化', description: '排水不畅，雨天倒灌', category: 'OLD_COMMUNITY_RENOVATION', reporterContact: '13900000000', ...over } },
+      as,
+    ),
+  ).raiseIssue;
 
 const FIELDS = `id status level claim { department claimedBy } ledger { id status deadline completedAt } feedback { text givenBy } evaluations { satisfied rating comment } outcomes { kind quantity note } resolvedOnSite overdue dueAt`;
 type Op = [string, (id: string) => Record<string, unknown>];
 const OPS = {
   claim: [`mutation($id: ID!) { claimIssue(id: $id, department: "社区物业办") { ${FIELDS} } }`, (id) => ({ id })] as Op,
-  ledger: [`mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "更换排水管", responsiblePerson: "张师傅", responsibleUnit: "市政公司", deadline: $d }) { ${FIELDS} } }`, (id) => ({ id, d: tomorrow() })] as Op,
+  ledger: [
+    `mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "更换排水管", responsiblePerson: "张师傅", responsibleUnit: "市政公司", deadline: $d }) { ${FIELDS} } }`,
+    (id) => ({ id, d: tomorrow() }),
+  ] as Op,
   feedback: [`mutation($id: ID!) { giveFeedback(issueId: $id, text: "已更换排水管，请查看") { ${FIELDS} } }`, (id) => ({ id })] as Op,
   satisfied: [`mutation($id: ID!) { evaluateIssue(issueId: $id, input: { satisfied: true, rating: 5, comment: "满意" }) { ${FIELDS} } }`, (id) => ({ id })] as Op,
   unsatisfied: [`mutation($id: ID!) { evaluateIssue(issueId: $id, input: { satisfied: false, rating: 2, comment: "还是倒灌" }) { ${FIELDS} } }`, (id) => ({ id })] as Op,
@@ -39,7 +48,9 @@ const run = (op: OpName, id: string, as = staff) => h.request(OPS[op][0], OPS[op
 const step = async (op: OpName, id: string, as = staff) => Object.values(ok(await run(op, id, as)))[0] as any;
 
 const timeline = async (id: string) =>
-  ok(await h.request(`query($id: ID!) { issue(id: $id) { timeline(first: 100) { edges { cursor node { kind fromStatus toStatus actor note } } } } }`, { id })).issue.timeline.edges.map((e: any) => e.node);
+  ok(await h.request(`query($id: ID!) { issue(id: $id) { timeline(first: 100) { edges { cursor node { kind fromStatus toStatus actor note } } } } }`, { id })).issue.timeline.edges.map(
+    (e: any) => e.node,
+  );
 
 describe('the closed loop', () => {
   it('raise -> claim -> escalate -> ledger -> done -> feedback -> unsatisfied -> rectification -> feedback -> satisfied -> close', async () => {
@@ -66,26 +77,54 @@ describe('the closed loop', () => {
     await step('feedback', issue.id);
     // Staff evaluate on the reporter's behalf.
     s = await step('satisfied', issue.id);
-    expect(s).toMatchObject({ status: 'RESOLVED', evaluations: [{ satisfied: false, rating: 2, comment: '还是倒灌' }, { satisfied: true, rating: 5, comment: '满意' }] });
+    expect(s).toMatchObject({
+      status: 'RESOLVED',
+      evaluations: [
+        { satisfied: false, rating: 2, comment: '还是倒灌' },
+        { satisfied: true, rating: 5, comment: '满意' },
+      ],
+    });
     expect(s.feedback).toHaveLength(2);
     expect((await step('close', issue.id)).status).toBe('CLOSED');
 
     const events = await timeline(issue.id);
     expect(events.map((e: any) => e.kind)).toEqual([
-      'RAISED', 'CLAIMED', 'ESCALATED', 'LEDGER_ADDED', 'LEDGER_DONE', 'FEEDBACK_GIVEN', 'EVALUATED',
-      'RECTIFICATION_STARTED', 'LEDGER_ADDED', 'LEDGER_DONE', 'FEEDBACK_GIVEN', 'EVALUATED', 'CLOSED',
+      'RAISED',
+      'CLAIMED',
+      'ESCALATED',
+      'LEDGER_ADDED',
+      'LEDGER_DONE',
+      'FEEDBACK_GIVEN',
+      'EVALUATED',
+      'RECTIFICATION_STARTED',
+      'LEDGER_ADDED',
+      'LEDGER_DONE',
+      'FEEDBACK_GIVEN',
+      'EVALUATED',
+      'CLOSED',
     ]);
     expect(events[6]).toMatchObject({ fromStatus: 'FEEDBACK_GIVEN', toStatus: 'RECTIFYING', actor: 'reporter-1' });
     expect(events[7]).toMatchObject({ fromStatus: 'RECTIFYING', toStatus: 'IN_PROGRESS' });
     expect(events[2].note).toContain('GRID -> COMMUNITY');
 
     // Timeline pages by cursor; the global log replays every event after a cursor in seq order.
-    const { issue: p1 } = ok(await h.request(`query($id: ID!) { issue(id: $id) { timeline(first: 5) { pageInfo { hasNextPage endCursor } edges { cursor node { kind cursor } } } } }`, { id: issue.id }));
+    const { issue: p1 } = ok(
+      await h.request(`query($id: ID!) { issue(id: $id) { timeline(first: 5) { pageInfo { hasNextPage endCursor } edges { cursor node { kind cursor } } } } }`, { id: issue.id }),
+    );
     expect(p1.timeline.edges).toHaveLength(5);
     expect(p1.timeline.edges[4].cursor).toBe(p1.timeline.edges[4].node.cursor);
-    const { issue: p2 } = ok(await h.request(`query($id: ID!, $a: String) { issue(id: $id) { timeline(first: 50, after: $a) { pageInfo { hasNextPage } edges { node { kind } } } } }`, { id: issue.id, a: p1.timeline.pageInfo.endCursor }));
+    const { issue: p2 } = ok(
+      await h.request(`query($id: ID!, $a: String) { issue(id: $id) { timeline(first: 50, after: $a) { pageInfo { hasNextPage } edges { node { kind } } } } }`, {
+        id: issue.id,
+        a: p1.timeline.pageInfo.endCursor,
+      }),
+    );
     expect(p2.timeline.edges.map((e: any) => e.node.kind)).toEqual(events.slice(5).map((e: any) => e.kind));
-    const log = ok(await h.request(`query($a: String) { issueEventLog(after: $a, first: 100) { pageInfo { hasNextPage } edges { cursor node { kind issueId communityId subdistrict category issue { id } } } } }`, { a: p1.timeline.edges[0].cursor })).issueEventLog;
+    const log = ok(
+      await h.request(`query($a: String) { issueEventLog(after: $a, first: 100) { pageInfo { hasNextPage } edges { cursor node { kind issueId communityId subdistrict category issue { id } } } } }`, {
+        a: p1.timeline.edges[0].cursor,
+      }),
+    ).issueEventLog;
     const mine = log.edges.filter((e: any) => e.node.issueId === issue.id);
     expect(mine.map((e: any) => e.node.kind)).toEqual(events.slice(1).map((e: any) => e.kind));
     expect(mine[0].node).toMatchObject({ communityId: c, subdistrict: '三里河街道', category: 'OLD_COMMUNITY_RENOVATION', issue: { id: issue.id } });
@@ -114,19 +153,36 @@ describe('illegal transitions', () => {
     REJECTED: ['reject'],
     CLOSED: ['onSite', 'close'],
   };
-  const TARGET: Record<OpName, string> = { claim: 'CLAIMED', ledger: 'IN_PROGRESS', feedback: 'FEEDBACK_GIVEN', satisfied: 'RESOLVED', unsatisfied: 'RECTIFYING', onSite: 'RESOLVED', reject: 'REJECTED', close: 'CLOSED' };
+  const TARGET: Record<OpName, string> = {
+    claim: 'CLAIMED',
+    ledger: 'IN_PROGRESS',
+    feedback: 'FEEDBACK_GIVEN',
+    satisfied: 'RESOLVED',
+    unsatisfied: 'RECTIFYING',
+    onSite: 'RESOLVED',
+    reject: 'REJECTED',
+    close: 'CLOSED',
+  };
   const LEGAL: Record<OpName, string[]> = {
-    claim: ['SUBMITTED'], ledger: ['CLAIMED', 'IN_PROGRESS', 'RECTIFYING'], feedback: ['IN_PROGRESS'], satisfied: ['FEEDBACK_GIVEN'],
-    unsatisfied: ['FEEDBACK_GIVEN'], onSite: ['SUBMITTED'], reject: ['SUBMITTED', 'CLAIMED'], close: ['RESOLVED'],
+    claim: ['SUBMITTED'],
+    ledger: ['CLAIMED', 'IN_PROGRESS', 'RECTIFYING'],
+    feedback: ['IN_PROGRESS'],
+    satisfied: ['FEEDBACK_GIVEN'],
+    unsatisfied: ['FEEDBACK_GIVEN'],
+    onSite: ['SUBMITTED'],
+    reject: ['SUBMITTED', 'CLAIMED'],
+    close: ['RESOLVED'],
   };
   const snapshot = async (id: string) =>
-    (await h.dataSource.query(
-      `SELECT to_jsonb(i) AS row, (SELECT count(*) FROM issues.issue_event WHERE issue_id = i.id)::int AS events, (SELECT count(*) FROM issues.ledger_entry WHERE issue_id = i.id)::int AS ledger,
+    (
+      await h.dataSource.query(
+        `SELECT to_jsonb(i) AS row, (SELECT count(*) FROM issues.issue_event WHERE issue_id = i.id)::int AS events, (SELECT count(*) FROM issues.ledger_entry WHERE issue_id = i.id)::int AS ledger,
               (SELECT count(*) FROM issues.feedback WHERE issue_id = i.id)::int AS feedback, (SELECT count(*) FROM issues.evaluation WHERE issue_id = i.id)::int AS evaluations,
               (SELECT count(*) FROM issues.outcome WHERE issue_id = i.id)::int AS outcomes
        FROM issues.issue i WHERE id = $1`,
-      [id],
-    ))[0];
+        [id],
+      )
+    )[0];
 
   it('answers CONFLICT with from and to for every move the machine does not draw, and changes nothing', async () => {
     let checked = 0;
@@ -176,16 +232,26 @@ describe('roles and bad input', () => {
     await step('claim', issue.id);
     const [{ n: before }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM issues.issue_event`);
     const ledger = (input: Record<string, unknown>) =>
-      h.request(`mutation($id: ID!, $i: LedgerEntryInput!) { addLedgerEntry(issueId: $id, input: $i) { id } }`, { id: issue.id, i: { measure: '修', responsiblePerson: '张三', responsibleUnit: '物业', deadline: tomorrow(), ...input } }, staff);
+      h.request(
+        `mutation($id: ID!, $i: LedgerEntryInput!) { addLedgerEntry(issueId: $id, input: $i) { id } }`,
+        { id: issue.id, i: { measure: '修', responsiblePerson: '张三', responsibleUnit: '物业', deadline: tomorrow(), ...input } },
+        staff,
+      );
     expect(errorOf(await ledger({ deadline: '2020-01-01' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.deadline' });
     expect(errorOf(await ledger({ measure: ' ' }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.measure' });
     expect(errorOf(await ledger({ deadline: '2026-13-01' })).code).toBe('BAD_USER_INPUT');
     expect(errorOf(await h.request(`mutation { claimIssue(id: "00000000-0000-0000-0000-000000000000", department: "x") { id } }`, {}, staff))).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     expect(errorOf(await h.request(`mutation { completeLedgerEntry(id: "nope") { id } }`, {}, staff))).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     expect(errorOf(await h.request(`mutation($id: ID!) { rejectIssue(id: $id, reason: "  ") { id } }`, { id: issue.id }, staff))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    expect(errorOf(await h.request(`mutation($id: ID!) { claimIssue(id: $id, department: "${'长'.repeat(101)}") { id } }`, { id: issue.id }, staff))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'department' });
+    expect(errorOf(await h.request(`mutation($id: ID!) { claimIssue(id: $id, department: "${'长'.repeat(101)}") { id } }`, { id: issue.id }, staff))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'department',
+    });
     const other = await raise();
-    expect(errorOf(await h.request(`mutation($id: ID!) { resolveOnSite(id: $id, note: "好", outcomes: [{ kind: REPAIR, quantity: -1 }]) { id } }`, { id: other.id }, staff))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'outcomes.0.quantity' });
+    expect(errorOf(await h.request(`mutation($id: ID!) { resolveOnSite(id: $id, note: "好", outcomes: [{ kind: REPAIR, quantity: -1 }]) { id } }`, { id: other.id }, staff))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'outcomes.0.quantity',
+    });
     await step('ledger', issue.id);
     await step('feedback', issue.id);
     for (const rating of [0, 6]) {
@@ -241,7 +307,8 @@ describe('votes', () => {
     const other = ok(await h.request(`mutation($id: ID!) { proposePlan(issueId: $id, summary: "统一充电桩") { id } }`, { id: issue.id }, staff)).proposePlan;
     const VOTE = `mutation($p: ID!, $s: Stance!) { votePlan(planId: $p, stance: $s) { votesFor votesAgainst votesAbstain viewerStance } }`;
     await Promise.all([...residents, ...residents].map(async (as) => ok(await h.request(VOTE, { p: plan.id, s: 'FOR' }, as))));
-    const tally = async (as = reporter) => ok(await h.request(`query($id: ID!) { issue(id: $id) { plans { id votesFor votesAgainst votesAbstain viewerStance status } } }`, { id: issue.id }, as)).issue.plans[0];
+    const tally = async (as = reporter) =>
+      ok(await h.request(`query($id: ID!) { issue(id: $id) { plans { id votesFor votesAgainst votesAbstain viewerStance status } } }`, { id: issue.id }, as)).issue.plans[0];
     expect(await tally()).toMatchObject({ votesFor: 100, votesAgainst: 0, votesAbstain: 0, viewerStance: null });
     const changes = residents.slice(0, 50).map((as, i) => [as, i < 30 ? 'AGAINST' : 'ABSTAIN'] as const);
     await Promise.all([...changes, ...changes].map(async ([as, s]) => ok(await h.request(VOTE, { p: plan.id, s }, as))));
@@ -251,12 +318,20 @@ describe('votes', () => {
     expect(errorOf(await h.request(`mutation($p: ID!) { decidePlan(planId: $p, adopt: true) { id } }`, { p: plan.id }, reporter)).code).toBe('FORBIDDEN');
     const decided = ok(await h.request(`mutation($p: ID!) { decidePlan(planId: $p, adopt: true) { status issue { plans { id status } } } }`, { p: plan.id }, staff)).decidePlan;
     expect(decided.status).toBe('ADOPTED');
-    expect(decided.issue.plans).toEqual([{ id: plan.id, status: 'ADOPTED' }, { id: other.id, status: 'REJECTED' }]);
+    expect(decided.issue.plans).toEqual([
+      { id: plan.id, status: 'ADOPTED' },
+      { id: other.id, status: 'REJECTED' },
+    ]);
     expect(errorOf(await h.request(`mutation($p: ID!) { decidePlan(planId: $p, adopt: false) { id } }`, { p: plan.id }, staff))).toMatchObject({ code: 'CONFLICT', from: 'ADOPTED', to: 'REJECTED' });
     expect(errorOf(await h.request(VOTE, { p: other.id, s: 'FOR' }, reporter)).code).toBe('CONFLICT');
     const kinds = await h.dataSource.query(`SELECT kind, count(*)::int AS n FROM issues.issue_event WHERE issue_id = $1 GROUP BY kind ORDER BY kind`, [issue.id]);
     // 100 first votes + 50 changed stances; the repeated identical votes changed nothing and logged nothing.
-    expect(kinds).toEqual([{ kind: 'PLAN_DECIDED', n: 2 }, { kind: 'PLAN_PROPOSED', n: 2 }, { kind: 'PLAN_VOTED', n: 150 }, { kind: 'RAISED', n: 1 }]);
+    expect(kinds).toEqual([
+      { kind: 'PLAN_DECIDED', n: 2 },
+      { kind: 'PLAN_PROPOSED', n: 2 },
+      { kind: 'PLAN_VOTED', n: 150 },
+      { kind: 'RAISED', n: 1 },
+    ]);
   });
 });
 
@@ -265,12 +340,27 @@ describe('the overdue job', () => {
     h.setNow(new Date('2026-03-31T10:00:00+08:00'));
     const a = await raise({ title: '台账 A' });
     const b = await raise({ title: '台账 B' });
-    for (const [issue, deadline] of [[a, '2026-04-01'], [b, '2026-04-02']] as const) {
+    for (const [issue, deadline] of [
+      [a, '2026-04-01'],
+      [b, '2026-04-02'],
+    ] as const) {
       await step('claim', issue.id);
-      ok(await h.request(`mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "李四", responsibleUnit: "街道", deadline: $d }) { id } }`, { id: issue.id, d: deadline }, staff));
+      ok(
+        await h.request(
+          `mutation($id: ID!, $d: Date!) { addLedgerEntry(issueId: $id, input: { measure: "整改", responsiblePerson: "李四", responsibleUnit: "街道", deadline: $d }) { id } }`,
+          { id: issue.id, d: deadline },
+          staff,
+        ),
+      );
     }
     // A second entry on B, done in time: never marked.
-    const extra = ok(await h.request(`mutation($id: ID!) { addLedgerEntry(issueId: $id, input: { measure: "回访", responsiblePerson: "李四", responsibleUnit: "街道", deadline: "2026-04-01" }) { ledger { id } } }`, { id: b.id }, staff));
+    const extra = ok(
+      await h.request(
+        `mutation($id: ID!) { addLedgerEntry(issueId: $id, input: { measure: "回访", responsiblePerson: "李四", responsibleUnit: "街道", deadline: "2026-04-01" }) { ledger { id } } }`,
+        { id: b.id },
+        staff,
+      ),
+    );
     ok(await h.request(`mutation($id: ID!) { completeLedgerEntry(id: $id) { id } }`, { id: extra.addLedgerEntry.ledger[1].id }, staff));
 
     let jobNow = new Date('2026-04-01T23:59:59+08:00');
@@ -291,7 +381,12 @@ describe('the overdue job', () => {
       await replica.destroy();
     }
     const overdueEvents = await h.dataSource.query(`SELECT issue_id, count(*)::int AS n FROM issues.issue_event WHERE kind = 'OVERDUE' GROUP BY issue_id ORDER BY 1`);
-    expect(overdueEvents.sort((x: any, y: any) => x.issue_id.localeCompare(y.issue_id))).toEqual([{ issue_id: a.id, n: 1 }, { issue_id: b.id, n: 1 }].sort((x, y) => x.issue_id.localeCompare(y.issue_id)));
+    expect(overdueEvents.sort((x: any, y: any) => x.issue_id.localeCompare(y.issue_id))).toEqual(
+      [
+        { issue_id: a.id, n: 1 },
+        { issue_id: b.id, n: 1 },
+      ].sort((x, y) => x.issue_id.localeCompare(y.issue_id)),
+    );
 
     h.setNow(new Date('2026-04-03T09:00:00+08:00'));
     const read = async (id: string) => ok(await h.request(`query($id: ID!) { issue(id: $id) { overdue ledger { id status } } }`, { id })).issue;

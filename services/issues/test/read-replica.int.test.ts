@@ -41,7 +41,13 @@ it('writes and their reads stay on the primary', async () => {
 
 it('overview figures, trends and common issues read the replica', async () => {
   const d = await delta(async () => {
-    ok(await h.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { issuesRaised } } }`, { r: [{ __typename: 'Overview', scope: 'city', from: '2025-01-01', to: today }] }, analyst));
+    ok(
+      await h.request(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { issuesRaised } } }`,
+        { r: [{ __typename: 'Overview', scope: 'city', from: '2025-01-01', to: today }] },
+        analyst,
+      ),
+    );
     ok(await h.request('query($f: Date!, $t: Date!) { issueTrend(bucket: MONTH, from: $f, to: $t) { raised } }', { f: '2025-01-01', t: today }, analyst));
     ok(await h.request('query($f: Date!, $t: Date!) { commonIssues(from: $f, to: $t) { category } }', { f: '2025-01-01', t: today }, analyst));
   });

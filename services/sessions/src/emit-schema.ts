@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { buildSessionsSchema } from './schema';
 
 /** Writes the subgraph SDL that the gateway's supergraph is composed from. */
-buildSessionsSchema().then(({ sdl }) => {
-  writeFileSync(join(__dirname, '..', 'schema.graphql'), sdl);
-  console.log('wrote services/sessions/schema.graphql');
-}).catch((err: unknown) => {
-  // Said explicitly rather than left to the unhandled-rejection default: exit 1, so `npm run compose` stops.
-  console.error(err);
-  process.exit(1);
-});
+buildSessionsSchema()
+  .then(({ sdl }) => {
+    writeFileSync(join(__dirname, '..', 'schema.graphql'), sdl);
+    console.log('wrote services/sessions/schema.graphql');
+  })
+  .catch((err: unknown) => {
+    // Said explicitly rather than left to the unhandled-rejection default: exit 1, so `npm run compose` stops.
+    console.error(err);
+    process.exit(1);
+  });

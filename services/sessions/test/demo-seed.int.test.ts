@@ -15,11 +15,13 @@ const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on 
 const world = buildDemoWorld();
 const inYear = (d: Date) => d >= shanghaiDayStart(DEMO_YEAR.from) && d < shanghaiDayEnd(DEMO_YEAR.to);
 const tableCounts = async () =>
-  (await h.dataSource.query(
-    `SELECT (SELECT count(*) FROM sessions.community)::int AS communities, (SELECT count(*) FROM sessions.grid)::int AS grids,
+  (
+    await h.dataSource.query(
+      `SELECT (SELECT count(*) FROM sessions.community)::int AS communities, (SELECT count(*) FROM sessions.grid)::int AS grids,
             (SELECT count(*) FROM sessions.topic_proposal)::int AS topics, (SELECT count(*) FROM sessions.session)::int AS sessions,
             (SELECT count(*) FROM sessions.visit)::int AS visits, (SELECT count(*) FROM sessions.session_event)::int AS events`,
-  ))[0];
+    )
+  )[0];
 
 describe('the demo dataset', () => {
   it('seeds the plan once; the overview of the year shows the report figures', async () => {
@@ -50,16 +52,16 @@ describe('the demo dataset', () => {
     expect(res.totalAttendance).toBeGreaterThan(10_000);
 
     // Query.overview: from defaults to the plan's first recorded day.
-    const first = shanghaiDay(new Date(Math.min(...[...world.visits.map((v) => v.visitedAt), ...world.topics.map((t) => t.proposedAt), ...world.sessions.map((s) => s.scheduledAt)].map((d) => d.getTime()))));
+    const first = shanghaiDay(
+      new Date(Math.min(...[...world.visits.map((v) => v.visitedAt), ...world.topics.map((t) => t.proposedAt), ...world.sessions.map((s) => s.scheduledAt)].map((d) => d.getTime()))),
+    );
     const q = ok(await h.request(`query($to: Date) { overview(to: $to) { ${FIGURES} } }`, { to: DEMO_YEAR.to })).overview;
     expect(q).toEqual({ ...res, from: first });
 
     // A subdistrict is the sum of its communities.
     const subdistrict = world.communities[0]!.subdistrict;
     const members = world.communities.filter((c) => c.subdistrict === subdistrict);
-    const parts = ok(
-      await h.request(ENTITIES, { r: [subdistrict, ...members.map((c) => c.id)].map((scope) => ({ __typename: 'Overview', scope, ...DEMO_YEAR })) }),
-    )._entities;
+    const parts = ok(await h.request(ENTITIES, { r: [subdistrict, ...members.map((c) => c.id)].map((scope) => ({ __typename: 'Overview', scope, ...DEMO_YEAR })) }))._entities;
     const sum = (k: string) => parts.slice(1).reduce((n: number, o: any) => n + o[k], 0);
     expect(parts[0].sessionsHeld).toBe(sum('sessionsHeld'));
     expect(parts[0].totalAttendance).toBe(sum('totalAttendance'));

@@ -21,7 +21,7 @@ async function sameAsFind<T extends ObjectLiteral>(entity: EntityTarget<T>, key:
   expect(some.length).toBeGreaterThan(1);
   const fast = await rowsByKeys(h.dataSource, entity, { key, order })(some);
   const slow = await h.dataSource.getRepository(entity).find({ where: { [key]: In(some) } as never, order: Object.fromEntries(order) as never });
-  if (!order.length) fast.sort((a, b) => String(a.id).localeCompare(String(b.id))), slow.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  if (!order.length) (fast.sort((a, b) => String(a.id).localeCompare(String(b.id))), slow.sort((a, b) => String(a.id).localeCompare(String(b.id))));
   expect(fast.length).toBe(slow.length);
   expect(fast).toStrictEqual(slow);
 }
@@ -32,7 +32,10 @@ describe('rowsByKeys', () => {
     await sameAsFind(Grid, 'id');
     await sameAsFind(Grid, 'communityId', [['name', 'ASC']]);
     await sameAsFind(Session, 'id');
-    await sameAsFind(Session, 'themeId', [['scheduledAt', 'DESC'], ['id', 'DESC']]);
+    await sameAsFind(Session, 'themeId', [
+      ['scheduledAt', 'DESC'],
+      ['id', 'DESC'],
+    ]);
     await sameAsFind(TopicProposal, 'id');
   });
 

@@ -24,10 +24,7 @@ beforeAll(async () => {
      FROM generate_series(1, 2500) g`,
     [a.id],
   );
-  const [topic] = await h.dataSource.query(
-    `INSERT INTO sessions.topic_proposal (community_id, title, category, source) VALUES ($1, '停车,难', 'TRAFFIC_PARKING', 'COMMITTEE') RETURNING id`,
-    [b.id],
-  );
+  const [topic] = await h.dataSource.query(`INSERT INTO sessions.topic_proposal (community_id, title, category, source) VALUES ($1, '停车,难', 'TRAFFIC_PARKING', 'COMMITTEE') RETURNING id`, [b.id]);
   const [row] = await h.dataSource.query(
     `INSERT INTO sessions.session (community_id, title, theme_id, venue, host, scheduled_at, started_at, ended_at, status, residents, party_members, cadres, deputies, cppcc_members)
      VALUES ($1, $2, $3, '文化广场', '=张主任', '2026-03-05 19:30+08', '2026-03-05 19:31+08', '2026-03-05 21:00+08', 'CLOSED', 80, 12, 6, 2, 1) RETURNING id`,
@@ -65,8 +62,24 @@ describe('GET /export/sessions.csv', () => {
     expect(h.counter.count).toBeLessThanOrEqual(12);
 
     expect(rows.find((r) => r[0] === tricky)).toEqual([
-      tricky, '夜话, "特别"场\n第二行', b.id, b.name, '中云街道', '停车,难', '文化广场', "'=张主任",
-      '2026-03-05 19:30:00', '2026-03-05 19:31:00', '2026-03-05 21:00:00', 'CLOSED', '80', '12', '6', '2', '1', '101',
+      tricky,
+      '夜话, "特别"场\n第二行',
+      b.id,
+      b.name,
+      '中云街道',
+      '停车,难',
+      '文化广场',
+      "'=张主任",
+      '2026-03-05 19:30:00',
+      '2026-03-05 19:31:00',
+      '2026-03-05 21:00:00',
+      'CLOSED',
+      '80',
+      '12',
+      '6',
+      '2',
+      '1',
+      '101',
     ]);
     expect(res.text).toContain('"夜话, ""特别""场\n第二行"');
     const first = rows.find((r) => r[1] === '夜话1')!;
@@ -82,10 +95,7 @@ describe('GET /export/sessions.csv', () => {
     expect(byStatus.slice(1).map((r) => r[1])).toEqual(['三月第三场', '三月第二场']);
 
     const fromOnly = parseCsv((await get(`/export/sessions.csv?communityId=${a.id}&from=2026-02-10&status=CANCELLED`, analyst)).text.slice(1));
-    const [{ n }] = await h.dataSource.query(
-      `SELECT count(*)::int AS n FROM sessions.session WHERE community_id = $1 AND status = 'CANCELLED' AND scheduled_at >= '2026-02-10 00:00+08'`,
-      [a.id],
-    );
+    const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM sessions.session WHERE community_id = $1 AND status = 'CANCELLED' AND scheduled_at >= '2026-02-10 00:00+08'`, [a.id]);
     expect(n).toBeGreaterThan(0);
     expect(fromOnly).toHaveLength(n + 1);
     expect(fromOnly.slice(1).every((r) => r[11] === 'CANCELLED' && r[8]! >= '2026-02-10')).toBe(true);

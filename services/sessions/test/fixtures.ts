@@ -13,8 +13,12 @@ export async function seedCommunity(h: SessionsHarness, subdistrict = '三里河
 }
 
 export async function events(h: SessionsHarness, communityId: string) {
-  return (await h.dataSource.query(
-    `SELECT seq::int AS seq, kind, community_id, session_id, topic_id, actor FROM sessions.session_event WHERE community_id = $1 ORDER BY seq`,
-    [communityId],
-  )) as { seq: number; kind: string; community_id: string; session_id: string | null; topic_id: string | null; actor: string | null }[];
+  return (await h.dataSource.query(`SELECT seq::int AS seq, kind, community_id, session_id, topic_id, actor FROM sessions.session_event WHERE community_id = $1 ORDER BY seq`, [communityId])) as {
+    seq: number;
+    kind: string;
+    community_id: string;
+    session_id: string | null;
+    topic_id: string | null;
+    actor: string | null;
+  }[];
 }

@@ -15,11 +15,19 @@ const OVERVIEW = `query($scope: ID, $from: Date, $to: Date) { overview(scope: $s
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { ${FIGURES} } } }`;
 
 async function held(c: C, scheduledAt: string, a: [number, number, number, number, number], close = true) {
-  const s = ok(await h.request(`mutation($i: ScheduleSessionInput!) { scheduleSession(input: $i) { id } }`, { i: { communityId: c.id, title: '夜话', venue: '广场', host: '主持', scheduledAt } }, c.staff)).scheduleSession;
+  const s = ok(
+    await h.request(`mutation($i: ScheduleSessionInput!) { scheduleSession(input: $i) { id } }`, { i: { communityId: c.id, title: '夜话', venue: '广场', host: '主持', scheduledAt } }, c.staff),
+  ).scheduleSession;
   if (!close) return ok(await h.request(`mutation($id: ID!) { cancelSession(id: $id, reason: "下雨") { id } }`, { id: s.id }, c.staff));
   ok(await h.request(`mutation($id: ID!) { startSession(id: $id) { id } }`, { id: s.id }, c.staff));
   const [residents, partyMembers, cadres, deputies, cppccMembers] = a;
-  ok(await h.request(`mutation($id: ID!, $a: AttendanceInput!) { recordAttendance(sessionId: $id, input: $a) { id } }`, { id: s.id, a: { residents, partyMembers, cadres, deputies, cppccMembers } }, c.staff));
+  ok(
+    await h.request(
+      `mutation($id: ID!, $a: AttendanceInput!) { recordAttendance(sessionId: $id, input: $a) { id } }`,
+      { id: s.id, a: { residents, partyMembers, cadres, deputies, cppccMembers } },
+      c.staff,
+    ),
+  );
   return ok(await h.request(`mutation($id: ID!) { closeSession(id: $id, minutes: "形成共识") { id } }`, { id: s.id }, c.staff));
 }
 async function visit(c: C, visitedAt: string, householdsVisited: number) {
@@ -79,7 +87,13 @@ describe('overview: the sessions-side figures', () => {
     // A community without records: from = to = today.
     const empty = await seedCommunity(h, '丙街道');
     expect(ok(await h.request(OVERVIEW, { scope: empty.id })).overview).toEqual({
-      scope: empty.id, from: today, to: today, sessionsHeld: 0, totalAttendance: 0, householdsVisited: 0, topicsProposed: 0,
+      scope: empty.id,
+      from: today,
+      to: today,
+      sessionsHeld: 0,
+      totalAttendance: 0,
+      householdsVisited: 0,
+      topicsProposed: 0,
     });
   });
 

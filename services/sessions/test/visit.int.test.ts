@@ -16,9 +16,20 @@ describe('visits', () => {
     const c = await seedCommunity(h);
     const grid = ok(await h.request(`mutation($c: ID!) { addGrid(communityId: $c, name: "一网格") { id } }`, { c: c.id }, admin)).addGrid;
     const first = ok(
-      await h.request(RECORD, { i: { communityId: c.id, gridId: grid.id, visitedAt: '2026-05-01T19:30:00+08:00', visitor: ' 李书记 ', householdsVisited: 12, opinions: ['充电难', ' ', '路灯坏了'] } }, c.staff),
+      await h.request(
+        RECORD,
+        { i: { communityId: c.id, gridId: grid.id, visitedAt: '2026-05-01T19:30:00+08:00', visitor: ' 李书记 ', householdsVisited: 12, opinions: ['充电难', ' ', '路灯坏了'] } },
+        c.staff,
+      ),
     ).recordVisit;
-    expect(first).toMatchObject({ visitedAt: '2026-05-01T11:30:00.000Z', visitor: '李书记', householdsVisited: 12, opinions: ['充电难', '路灯坏了'], community: { id: c.id }, grid: { name: '一网格' } });
+    expect(first).toMatchObject({
+      visitedAt: '2026-05-01T11:30:00.000Z',
+      visitor: '李书记',
+      householdsVisited: 12,
+      opinions: ['充电难', '路灯坏了'],
+      community: { id: c.id },
+      grid: { name: '一网格' },
+    });
     for (let i = 0; i < 4; i++) {
       ok(await h.request(RECORD, { i: { communityId: c.id, visitedAt: `2026-05-0${2 + i}T10:00:00Z`, visitor: `v${i}`, householdsVisited: i, opinions: [] } }, c.staff));
     }

@@ -8,22 +8,10 @@ import { overviewReferences } from './overview/overview.reference';
 import { teamReferences } from './team/team.reference';
 import { CommunityTeamsResolver, IssueTeamsResolver, TeamResolver, VolunteerResolver } from './team/team.resolver';
 
-export const resolvers = [
-  TeamResolver,
-  VolunteerResolver,
-  CommunityTeamsResolver,
-  IssueTeamsResolver,
-  ActivityResolver,
-  SessionActivitiesResolver,
-  CadreResolver,
-  CommunityCadresResolver,
-] as const;
+export const resolvers = [TeamResolver, VolunteerResolver, CommunityTeamsResolver, IssueTeamsResolver, ActivityResolver, SessionActivitiesResolver, CadreResolver, CommunityCadresResolver] as const;
 
 export function buildVolunteeringSchema() {
   // Overview is reached only through `_entities` (the sessions subgraph owns Query.overview), so no
   // resolver mentions it and type-graphql must be told to emit it.
-  return buildFederatedSchema(
-    { resolvers, orphanedTypes: [Overview] },
-    { ...foreignReferences, ...teamReferences, ...activityReferences, ...overviewReferences },
-  );
+  return buildFederatedSchema({ resolvers, orphanedTypes: [Overview] }, { ...foreignReferences, ...teamReferences, ...activityReferences, ...overviewReferences });
 }

@@ -27,10 +27,7 @@ export async function createServer(deps: VolunteeringDeps): Promise<App> {
   const { schema } = await buildVolunteeringSchema();
   const directory =
     deps.directory ??
-    SubgraphDirectory.fromUrls(
-      { sessionsUrl: deps.sessionsUrl ?? 'http://127.0.0.1:4001/graphql', issuesUrl: deps.issuesUrl ?? 'http://127.0.0.1:4002/graphql' },
-      deps.gatewaySecret,
-    );
+    SubgraphDirectory.fromUrls({ sessionsUrl: deps.sessionsUrl ?? 'http://127.0.0.1:4001/graphql', issuesUrl: deps.issuesUrl ?? 'http://127.0.0.1:4002/graphql' }, deps.gatewaySecret);
   const read = deps.readDataSource ?? deps.dataSource;
   const services = createServices(deps.dataSource, directory);
   const log = deps.log ?? createLogger('volunteering', 'silent');

@@ -69,9 +69,17 @@ describe('recordActivity', () => {
     expect(plain).toMatchObject({ session: null, issue: null, beneficiaries: 0, volunteerHours: 0 });
 
     const res = await h.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { id activities { title } } ... on Activity { title team { name } } } }`, {
-      r: [{ __typename: 'Session', id: sessionId }, { __typename: 'Session', id: foreignSessionId }, { __typename: 'Activity', id: plain.id }],
+      r: [
+        { __typename: 'Session', id: sessionId },
+        { __typename: 'Session', id: foreignSessionId },
+        { __typename: 'Activity', id: plain.id },
+      ],
     });
-    expect(ok(res)._entities).toEqual([{ id: sessionId, activities: [{ title: '为独居老人理发' }] }, { id: foreignSessionId, activities: [] }, { title: '义诊', team: { name: '敬老队' } }]);
+    expect(ok(res)._entities).toEqual([
+      { id: sessionId, activities: [{ title: '为独居老人理发' }] },
+      { id: foreignSessionId, activities: [] },
+      { title: '义诊', team: { name: '敬老队' } },
+    ]);
   });
 
   it('refuses bad input with the field named, writing nothing', async () => {

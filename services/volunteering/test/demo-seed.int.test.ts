@@ -16,8 +16,7 @@ afterAll(() => h?.stop());
 
 const OVERVIEW = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview {
   volunteerTeams volunteers activities beneficiaries volunteerHours cadresCheckedIn } } }`;
-const overview = async (scope: string) =>
-  ok(await h.request(OVERVIEW, { r: [{ __typename: 'Overview', scope, ...DEMO_YEAR }] }))._entities[0];
+const overview = async (scope: string) => ok(await h.request(OVERVIEW, { r: [{ __typename: 'Overview', scope, ...DEMO_YEAR }] }))._entities[0];
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 

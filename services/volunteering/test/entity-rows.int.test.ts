@@ -21,7 +21,7 @@ async function sameAsFind<T extends ObjectLiteral>(entity: EntityTarget<T>, key:
   const fast = await rowsByKeys(h.dataSource, entity, { key, order })(some);
   const slow = await h.dataSource.getRepository(entity).find({ where: { [key]: In(some) } as never, order: Object.fromEntries(order) as never });
   const byId = (a: T, b: T) => String(a.id ?? a.issueId + a.teamId).localeCompare(String(b.id ?? b.issueId + b.teamId));
-  if (!order.length) fast.sort(byId), slow.sort(byId);
+  if (!order.length) (fast.sort(byId), slow.sort(byId));
   expect(fast.length).toBe(slow.length);
   expect(fast).toStrictEqual(slow);
 }
@@ -29,9 +29,18 @@ async function sameAsFind<T extends ObjectLiteral>(entity: EntityTarget<T>, key:
 describe('rowsByKeys', () => {
   it('reads each entity exactly as repository.find does (class, values incl. enums and floats, order)', async () => {
     await sameAsFind(VolunteerTeam, 'id');
-    await sameAsFind(VolunteerTeam, 'communityId', [['createdAt', 'ASC'], ['id', 'ASC']]);
+    await sameAsFind(VolunteerTeam, 'communityId', [
+      ['createdAt', 'ASC'],
+      ['id', 'ASC'],
+    ]);
     await sameAsFind(Activity, 'id');
-    await sameAsFind(Activity, 'sessionId', [['heldAt', 'DESC'], ['id', 'DESC']]);
-    await sameAsFind(TeamAssignment, 'issueId', [['assignedAt', 'ASC'], ['teamId', 'ASC']]);
+    await sameAsFind(Activity, 'sessionId', [
+      ['heldAt', 'DESC'],
+      ['id', 'DESC'],
+    ]);
+    await sameAsFind(TeamAssignment, 'issueId', [
+      ['assignedAt', 'ASC'],
+      ['teamId', 'ASC'],
+    ]);
   });
 });

@@ -62,9 +62,7 @@ describe('GET /export/activities.csv', () => {
     // Three batches of 1,000, two statements each: the cost follows batches, not rows.
     expect(h.counter.count).toBeLessThanOrEqual(8);
 
-    expect(rows.find((r) => r[0] === tricky)).toEqual([
-      tricky, '义诊, "测血压"\n第二行', teamB, '银龄,"互助"队', communityB, '中云街道', '2026-03-05 19:30:00', '120', '7.5', sessionId, issueId,
-    ]);
+    expect(rows.find((r) => r[0] === tricky)).toEqual([tricky, '义诊, "测血压"\n第二行', teamB, '银龄,"互助"队', communityB, '中云街道', '2026-03-05 19:30:00', '120', '7.5', sessionId, issueId]);
     expect(res.text).toContain('"义诊, ""测血压""\n第二行"');
     expect(rows.find((r) => r[1] === '活动3')).toEqual([expect.any(String), '活动3', teamA, '青年突击队', communityA, '三里河街道', '2026-01-01 11:00:00', '3', '1.5', '', '']);
     // No personal data: the team leader's name appears nowhere.

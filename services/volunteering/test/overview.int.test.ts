@@ -29,16 +29,26 @@ async function team(communityId: string, name: string, formed: string) {
 }
 
 async function volunteer(teamId: string, joined: string) {
-  const { addVolunteer } = ok(await h.request(`mutation($t: ID!, $input: AddVolunteerInput!) { addVolunteer(teamId: $t, input: $input) { id } }`, { t: teamId, input: { name: '志愿者', isPartyMember: false } }, admin));
+  const { addVolunteer } = ok(
+    await h.request(`mutation($t: ID!, $input: AddVolunteerInput!) { addVolunteer(teamId: $t, input: $input) { id } }`, { t: teamId, input: { name: '志愿者', isPartyMember: false } }, admin),
+  );
   await h.dataSource.query(`UPDATE volunteering.volunteer SET joined_at = $2 WHERE id = $1`, [addVolunteer.id, sh(joined)]);
 }
 
 async function activity(teamId: string, held: string, beneficiaries: number, volunteerHours: number) {
-  ok(await h.request(`mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }`, { input: { teamId, title: '活动', heldAt: `${held}+08:00`, beneficiaries, volunteerHours } }, admin));
+  ok(
+    await h.request(
+      `mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }`,
+      { input: { teamId, title: '活动', heldAt: `${held}+08:00`, beneficiaries, volunteerHours } },
+      admin,
+    ),
+  );
 }
 
 async function checkIn(communityId: string, at: string) {
-  const { checkInCadre } = ok(await h.request(`mutation($input: CheckInCadreInput!) { checkInCadre(input: $input) { id } }`, { input: { communityId, cadreName: '干部', workUnit: '胶州市民政局' } }, admin));
+  const { checkInCadre } = ok(
+    await h.request(`mutation($input: CheckInCadreInput!) { checkInCadre(input: $input) { id } }`, { input: { communityId, cadreName: '干部', workUnit: '胶州市民政局' } }, admin),
+  );
   await h.dataSource.query(`UPDATE volunteering.cadre_check_in SET checked_in_at = $2 WHERE id = $1`, [checkInCadre.id, sh(at)]);
 }
 

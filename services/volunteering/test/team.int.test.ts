@@ -38,9 +38,7 @@ describe('teams and volunteers', () => {
     expect(new Date(addVolunteer.joinedAt).getTime()).toBeLessThanOrEqual(Date.now());
     ok(await h.request(ADD, { t: teamId, input: { name: '赵强', isPartyMember: false } }, admin));
 
-    const { volunteerTeam } = ok(
-      await h.request(`query($id: ID!) { volunteerTeam(id: $id) { name memberCount members { totalCount edges { node { name isPartyMember } } } } }`, { id: teamId }),
-    );
+    const { volunteerTeam } = ok(await h.request(`query($id: ID!) { volunteerTeam(id: $id) { name memberCount members { totalCount edges { node { name isPartyMember } } } } }`, { id: teamId }));
     expect(volunteerTeam).toEqual({
       name: '青年先锋队',
       memberCount: 2,
@@ -89,7 +87,12 @@ describe('teams and volunteers', () => {
   });
 
   it('pages teams by community and kind with opaque cursors', async () => {
-    for (const [name, kind] of [['敬老队', 'ELDERLY_CARE'], ['义诊队', 'MEDICAL'], ['助学队', 'EDUCATION'], ['夕阳红', 'ELDERLY_CARE']]) {
+    for (const [name, kind] of [
+      ['敬老队', 'ELDERLY_CARE'],
+      ['义诊队', 'MEDICAL'],
+      ['助学队', 'EDUCATION'],
+      ['夕阳红', 'ELDERLY_CARE'],
+    ]) {
       ok(await h.request(CREATE, { input: teamInput({ name, kind }) }, staff));
     }
     ok(await h.request(CREATE, { input: teamInput({ communityId: other.id, name: '外社区队', kind: 'ELDERLY_CARE' }) }, otherStaff));
@@ -135,9 +138,15 @@ describe('teams and volunteers', () => {
 
   it('adds volunteerTeams to Community through federation', async () => {
     const res = await h.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Community { id volunteerTeams { name } } } }`, {
-      r: [{ __typename: 'Community', id: other.id }, { __typename: 'Community', id: randomUUID() }],
+      r: [
+        { __typename: 'Community', id: other.id },
+        { __typename: 'Community', id: randomUUID() },
+      ],
     });
-    expect(ok(res)._entities).toEqual([{ id: other.id, volunteerTeams: [{ name: '外社区队' }] }, { id: expect.any(String), volunteerTeams: [] }]);
+    expect(ok(res)._entities).toEqual([
+      { id: other.id, volunteerTeams: [{ name: '外社区队' }] },
+      { id: expect.any(String), volunteerTeams: [] },
+    ]);
   });
 
   it('rejects calls that did not come through the gateway', async () => {
@@ -166,7 +175,10 @@ describe('assignTeamToIssue', () => {
     expect(errorOf(await h.request(ASSIGN, { t: team.id, i: foreignIssue }, staff))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'issueId' });
 
     const res = await h.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Issue { id assistingTeams { name kind } } } }`, {
-      r: [{ __typename: 'Issue', id: issueId }, { __typename: 'Issue', id: foreignIssue }],
+      r: [
+        { __typename: 'Issue', id: issueId },
+        { __typename: 'Issue', id: foreignIssue },
+      ],
     });
     expect(ok(res)._entities).toEqual([
       { id: issueId, assistingTeams: [{ name: '法律援助队', kind: 'LEGAL_AID' }] },

@@ -26,11 +26,7 @@ export interface LiveSink<T> {
 
 export interface LiveClient {
   /** Starts a subscription; `variables` without `after` (give one to start from a known cursor). Returns the stop function. */
-  subscribe<T extends { cursor: string } = { cursor: string } & Record<string, unknown>>(
-    query: string,
-    variables: Record<string, unknown>,
-    sink: LiveSink<T>,
-  ): () => void;
+  subscribe<T extends { cursor: string } = { cursor: string } & Record<string, unknown>>(query: string, variables: Record<string, unknown>, sink: LiveSink<T>): () => void;
   /** The last cursor each live subscription delivered, e.g. to persist and pass as `after` next time. */
   cursors(): string[];
   readonly client: Client;

@@ -36,7 +36,11 @@ export interface PgReplicaPair {
 
 export function debianPgBin(): string {
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!versions.length) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   return join(base, versions[0]!, 'bin');
 }
@@ -146,7 +150,10 @@ export async function startPgReplicaPair(o: PgReplicaOptions): Promise<PgReplica
       await run(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '-c', 'fast'], as);
     }
     // The replica's conninfo names the primary's port of its first start: keep it current.
-    writeFileSync(join(replicaDir, 'postgresql.auto.conf'), `wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\nfsync = off\nprimary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=plaza-replica'\n`);
+    writeFileSync(
+      join(replicaDir, 'postgresql.auto.conf'),
+      `wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\nfsync = off\nprimary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=plaza-replica'\n`,
+    );
     if (ids.uid !== undefined) chownSync(join(replicaDir, 'postgresql.auto.conf'), ids.uid, ids.gid!);
     await start(replica, replicaDir);
     return pair;

@@ -118,7 +118,10 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
   let stopping = false;
   try {
     const [redis, pg] = await Promise.all([startRedisCluster({ dir: join(o.dataDir, 'redis') }), startPgReplicaPair({ dir: join(o.dataDir, 'pg') })]);
-    infra.push(() => redis.stop(), () => pg.stop());
+    infra.push(
+      () => redis.stop(),
+      () => pg.stop(),
+    );
     const port = o.port ?? (await freeLoopbackPort());
     const front = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) => [s, await freeLoopbackPort()] as const))) as Record<Subgraph, number>;
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, `http://127.0.0.1:${front[s]}/graphql`])) as Record<Subgraph, string>;
@@ -164,7 +167,13 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       const ready = async () => {
         const until = Date.now() + 60_000;
         while (Date.now() < until) {
-          if (await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200, () => false)) return;
+          if (
+            await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) }).then(
+              (r) => r.status === 200,
+              () => false,
+            )
+          )
+            return;
           await sleep(150);
         }
         throw new Error(`${name} not ready on ${port} within 60 s`);
@@ -212,7 +221,10 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     let haproxyLog = '';
     haproxy.stderr!.on('data', (b) => {
       haproxyLog = (haproxyLog + b).slice(-2000);
-      String(b).split('\n').filter(Boolean).forEach((l) => o.onLine?.('haproxy', l));
+      String(b)
+        .split('\n')
+        .filter(Boolean)
+        .forEach((l) => o.onLine?.('haproxy', l));
     });
     const haproxyDied = new Promise<never>((_, reject) => haproxy.once('exit', (code) => stopping || reject(new Error(`haproxy exited (${code}):\n${haproxyLog}`))));
     haproxyDied.catch(() => undefined);
@@ -230,7 +242,12 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     await Promise.race([waitReady(gateways), haproxyDied]);
     const origin = `http://127.0.0.1:${port}`;
     const until = Date.now() + 30_000;
-    while (!(await fetch(`${origin}/ready`).then((r) => r.status === 200, () => false))) {
+    while (
+      !(await fetch(`${origin}/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      ))
+    ) {
       if (Date.now() > until) throw new Error(`HAProxy on ${port} did not reach a ready gateway within 30 s`);
       await sleep(200);
     }

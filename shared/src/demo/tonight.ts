@@ -61,7 +61,13 @@ export function buildTonight(world: DemoWorld, now: Date): DemoTonight {
   return {
     day,
     community: { id: c.id, name: c.name, subdistrict: c.subdistrict },
-    theme: { id: id('theme'), title: themeTitle, description: '入户走访中 37 户提出加装电梯，需协商出资和低层补偿', category: 'OLD_COMMUNITY_RENOVATION', proposedAt: minutes(scheduledAt, -7 * 24 * 60) },
+    theme: {
+      id: id('theme'),
+      title: themeTitle,
+      description: '入户走访中 37 户提出加装电梯，需协商出资和低层补偿',
+      category: 'OLD_COMMUNITY_RENOVATION',
+      proposedAt: minutes(scheduledAt, -7 * 24 * 60),
+    },
     live: {
       id: id(`session:${c.id}`),
       communityId: c.id,

@@ -25,15 +25,46 @@ export const DEMO_TARGETS = {
   activities: 2080,
 } as const;
 
-export interface DemoCommunity { id: string; name: string; subdistrict: string; grids: { id: string; name: string; gridWorker: string }[] }
-export interface DemoVisit { id: string; communityId: string; gridId: string; visitedAt: Date; visitor: string; householdsVisited: number; opinions: string[] }
+export interface DemoCommunity {
+  id: string;
+  name: string;
+  subdistrict: string;
+  grids: { id: string; name: string; gridWorker: string }[];
+}
+export interface DemoVisit {
+  id: string;
+  communityId: string;
+  gridId: string;
+  visitedAt: Date;
+  visitor: string;
+  householdsVisited: number;
+  opinions: string[];
+}
 export interface DemoTopic {
-  id: string; communityId: string; title: string; description: string; category: string; source: string;
-  proposedAt: Date; status: 'PROPOSED' | 'SELECTED' | 'DEFERRED' | 'DECLINED'; decidedAt: Date | null; decisionNote: string | null;
+  id: string;
+  communityId: string;
+  title: string;
+  description: string;
+  category: string;
+  source: string;
+  proposedAt: Date;
+  status: 'PROPOSED' | 'SELECTED' | 'DEFERRED' | 'DECLINED';
+  decidedAt: Date | null;
+  decisionNote: string | null;
 }
 export interface DemoSession {
-  id: string; communityId: string; title: string; themeId: string; venue: string; host: string; scheduledAt: Date;
-  startedAt: Date | null; endedAt: Date | null; status: 'CLOSED' | 'CANCELLED'; minutes: string | null; cancelReason: string | null;
+  id: string;
+  communityId: string;
+  title: string;
+  themeId: string;
+  venue: string;
+  host: string;
+  scheduledAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  status: 'CLOSED' | 'CANCELLED';
+  minutes: string | null;
+  cancelReason: string | null;
   attendance: { residents: number; partyMembers: number; cadres: number; deputies: number; cppccMembers: number };
 }
 
@@ -48,20 +79,81 @@ export type DemoStep =
   | { type: 'reject'; at: Date; reason: string }
   | { type: 'close'; at: Date };
 
-export interface DemoPlan { id: string; summary: string; proposedBy: string; proposedAt: Date; status: 'OPEN' | 'ADOPTED' | 'REJECTED'; votes: { voterId: string; stance: 'FOR' | 'AGAINST' | 'ABSTAIN' }[] }
-export interface DemoIssue {
-  id: string; communityId: string; subdistrict: string; gridId: string | null; sessionId: string | null;
-  title: string; description: string; category: string; raisedAt: Date; raisedBy: string; reporterId: string; reporterContact: string;
-  steps: DemoStep[]; outcomes: { kind: string; quantity: number; note: string | null }[]; plans: DemoPlan[]; supporters: string[];
+export interface DemoPlan {
+  id: string;
+  summary: string;
+  proposedBy: string;
+  proposedAt: Date;
+  status: 'OPEN' | 'ADOPTED' | 'REJECTED';
+  votes: { voterId: string; stance: 'FOR' | 'AGAINST' | 'ABSTAIN' }[];
 }
-export interface DemoTeam { id: string; name: string; kind: string; communityId: string; subdistrict: string; leader: string; createdAt: Date }
-export interface DemoVolunteer { id: string; teamId: string; name: string; isPartyMember: boolean; joinedAt: Date }
-export interface DemoActivity { id: string; teamId: string; communityId: string; subdistrict: string; title: string; heldAt: Date; beneficiaries: number; volunteerHours: number; sessionId: string | null; issueId: string | null }
-export interface DemoCheckIn { id: string; communityId: string; subdistrict: string; cadreName: string; workUnit: string; checkedInAt: Date; active: boolean }
+export interface DemoIssue {
+  id: string;
+  communityId: string;
+  subdistrict: string;
+  gridId: string | null;
+  sessionId: string | null;
+  title: string;
+  description: string;
+  category: string;
+  raisedAt: Date;
+  raisedBy: string;
+  reporterId: string;
+  reporterContact: string;
+  steps: DemoStep[];
+  outcomes: { kind: string; quantity: number; note: string | null }[];
+  plans: DemoPlan[];
+  supporters: string[];
+}
+export interface DemoTeam {
+  id: string;
+  name: string;
+  kind: string;
+  communityId: string;
+  subdistrict: string;
+  leader: string;
+  createdAt: Date;
+}
+export interface DemoVolunteer {
+  id: string;
+  teamId: string;
+  name: string;
+  isPartyMember: boolean;
+  joinedAt: Date;
+}
+export interface DemoActivity {
+  id: string;
+  teamId: string;
+  communityId: string;
+  subdistrict: string;
+  title: string;
+  heldAt: Date;
+  beneficiaries: number;
+  volunteerHours: number;
+  sessionId: string | null;
+  issueId: string | null;
+}
+export interface DemoCheckIn {
+  id: string;
+  communityId: string;
+  subdistrict: string;
+  cadreName: string;
+  workUnit: string;
+  checkedInAt: Date;
+  active: boolean;
+}
 
 export interface DemoWorld {
-  communities: DemoCommunity[]; visits: DemoVisit[]; topics: DemoTopic[]; sessions: DemoSession[]; issues: DemoIssue[];
-  teams: DemoTeam[]; volunteers: DemoVolunteer[]; activities: DemoActivity[]; checkIns: DemoCheckIn[]; teamIssues: { teamId: string; issueId: string }[];
+  communities: DemoCommunity[];
+  visits: DemoVisit[];
+  topics: DemoTopic[];
+  sessions: DemoSession[];
+  issues: DemoIssue[];
+  teams: DemoTeam[];
+  volunteers: DemoVolunteer[];
+  activities: DemoActivity[];
+  checkIns: DemoCheckIn[];
+  teamIssues: { teamId: string; issueId: string }[];
 }
 
 const DAY = 86_400_000;
@@ -73,7 +165,14 @@ const dayOf = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().s
 
 /** Hours from raising to claiming, per department (all under 48: the ledger follows two days after raising). */
 const CLAIM_HOURS: Record<string, number> = {
-  社区居委会: 2, 社区卫生服务中心: 5, 街道综治中心: 8, 物业公司: 14, 街道民政办: 18, 供电公司: 22, 街道城管办: 30, 住建局: 40,
+  社区居委会: 2,
+  社区卫生服务中心: 5,
+  街道综治中心: 8,
+  物业公司: 14,
+  街道民政办: 18,
+  供电公司: 22,
+  街道城管办: 30,
+  住建局: 40,
 };
 /** Every n-th ledger entry of these units gets a two-day deadline it then misses. */
 const LATE_EVERY: Record<string, number> = { 住建局: 2, 街道城管办: 3, 物业公司: 4, 供电公司: 5 };
@@ -88,7 +187,9 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
     for (const name of s.communities) {
       const cid = id(`community:${name}`);
       communities.push({
-        id: cid, name, subdistrict: s.name,
+        id: cid,
+        name,
+        subdistrict: s.name,
         grids: ['第一网格', '第二网格', '第三网格', '第四网格'].map((g) => ({ id: id(`grid:${name}:${g}`), name: g, gridWorker: person() })),
       });
     }
@@ -104,32 +205,56 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
       for (let v = 0; v < 2; v++) {
         const grid = rnd.pick(c.grids);
         visits.push({
-          id: id(`visit:${c.id}:${m}:${v}`), communityId: c.id, gridId: grid.id, visitedAt: at(m, 2 + v * 5, 6 + v),
-          visitor: person(), householdsVisited: rnd.int(8, 30),
+          id: id(`visit:${c.id}:${m}:${v}`),
+          communityId: c.id,
+          gridId: grid.id,
+          visitedAt: at(m, 2 + v * 5, 6 + v),
+          visitor: person(),
+          householdsVisited: rnd.int(8, 30),
           opinions: [rnd.pick(TEXT[rnd.pick(categories)]!.issues).title, rnd.pick(TEXT[rnd.pick(categories)]!.issues).title],
         });
       }
       const themeCategory = categories[(ci + m) % categories.length]!;
       const themeId = id(`topic:${c.id}:${m}:0`);
       topics.push({
-        id: themeId, communityId: c.id, title: rnd.pick(TEXT[themeCategory]!.topics), description: `${c.name}两委会议根据一线走访意见确定的本月主题`,
-        category: themeCategory, source: rnd.pick(['DOOR_TO_DOOR_VISIT', 'RESIDENT_SUGGESTION', 'SESSION_FOLLOW_UP', 'COMMITTEE']),
-        proposedAt: at(m, 3), status: 'SELECTED', decidedAt: at(m, 8), decisionNote: '两委会议选定为本月夜话主题',
+        id: themeId,
+        communityId: c.id,
+        title: rnd.pick(TEXT[themeCategory]!.topics),
+        description: `${c.name}两委会议根据一线走访意见确定的本月主题`,
+        category: themeCategory,
+        source: rnd.pick(['DOOR_TO_DOOR_VISIT', 'RESIDENT_SUGGESTION', 'SESSION_FOLLOW_UP', 'COMMITTEE']),
+        proposedAt: at(m, 3),
+        status: 'SELECTED',
+        decidedAt: at(m, 8),
+        decisionNote: '两委会议选定为本月夜话主题',
       });
       const otherCategory = rnd.pick(categories);
       const otherStatus = m === 11 ? 'PROPOSED' : rnd.pick(['DEFERRED', 'DECLINED'] as const);
       topics.push({
-        id: id(`topic:${c.id}:${m}:1`), communityId: c.id, title: rnd.pick(TEXT[otherCategory]!.topics), description: '居民建议的议题',
-        category: otherCategory, source: 'RESIDENT_SUGGESTION', proposedAt: at(m, 4), status: otherStatus,
-        decidedAt: otherStatus === 'PROPOSED' ? null : at(m, 8), decisionNote: otherStatus === 'PROPOSED' ? null : otherStatus === 'DEFERRED' ? '留待下月再议' : '已通过其他渠道解决',
+        id: id(`topic:${c.id}:${m}:1`),
+        communityId: c.id,
+        title: rnd.pick(TEXT[otherCategory]!.topics),
+        description: '居民建议的议题',
+        category: otherCategory,
+        source: 'RESIDENT_SUGGESTION',
+        proposedAt: at(m, 4),
+        status: otherStatus,
+        decidedAt: otherStatus === 'PROPOSED' ? null : at(m, 8),
+        decisionNote: otherStatus === 'PROPOSED' ? null : otherStatus === 'DEFERRED' ? '留待下月再议' : '已通过其他渠道解决',
       });
       const scheduledAt = evening(m, 15);
       const isCancelled = cancelled.has(`${ci}:${m}`);
       const residents = rnd.int(30, 90);
       sessions.push({
-        id: id(`session:${c.id}:${m}`), communityId: c.id, title: `${c.name}${m + 1}月广场夜话`, themeId,
-        venue: rnd.pick(VENUES), host: person(), scheduledAt,
-        startedAt: isCancelled ? null : scheduledAt, endedAt: isCancelled ? null : plusDays(scheduledAt, 0, 2),
+        id: id(`session:${c.id}:${m}`),
+        communityId: c.id,
+        title: `${c.name}${m + 1}月广场夜话`,
+        themeId,
+        venue: rnd.pick(VENUES),
+        host: person(),
+        scheduledAt,
+        startedAt: isCancelled ? null : scheduledAt,
+        endedAt: isCancelled ? null : plusDays(scheduledAt, 0, 2),
         status: isCancelled ? 'CANCELLED' : 'CLOSED',
         minutes: isCancelled ? null : `围绕"${topics[topics.length - 2]!.title}"，居民踊跃发言，形成共识并明确责任单位。`,
         cancelReason: isCancelled ? '因降雨改期' : null,
@@ -154,10 +279,22 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
     const raisedAt = sessionBound ? plusDays(s.scheduledAt, 0, 0.5) : plusDays(s.scheduledAt, rnd.int(2, 12), 1);
     residentSeq++;
     return {
-      id: id(`issue:${n}`), communityId: c.id, subdistrict: c.subdistrict, gridId: rnd.pick(c.grids).id, sessionId: sessionBound ? s.id : null,
-      title: text.title, description: text.description, category, raisedAt, raisedBy: `${rnd.pick(SURNAMES)}${rnd.pick(['大爷', '阿姨', '女士', '先生'])}`,
-      reporterId: `demo-resident-${residentSeq}`, reporterContact: `1${rnd.int(30, 89)}${String(rnd.int(0, 99999999)).padStart(8, '0')}`,
-      steps: [], outcomes: [], plans: [], supporters: [],
+      id: id(`issue:${n}`),
+      communityId: c.id,
+      subdistrict: c.subdistrict,
+      gridId: rnd.pick(c.grids).id,
+      sessionId: sessionBound ? s.id : null,
+      title: text.title,
+      description: text.description,
+      category,
+      raisedAt,
+      raisedBy: `${rnd.pick(SURNAMES)}${rnd.pick(['大爷', '阿姨', '女士', '先生'])}`,
+      reporterId: `demo-resident-${residentSeq}`,
+      reporterContact: `1${rnd.int(30, 89)}${String(rnd.int(0, 99999999)).padStart(8, '0')}`,
+      steps: [],
+      outcomes: [],
+      plans: [],
+      supporters: [],
     };
   };
   const staff = () => `${person()}（社区工作人员）`;
@@ -182,8 +319,15 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
       const late = !rectify && (LATE_EVERY[responsibleUnit] ?? 0) > 0 && ledgerSeq++ % LATE_EVERY[responsibleUnit]! === 0;
       if (late) deadline = plusDays(t, 2);
       i.steps.push({
-        type: 'ledger', at: t, id: id(`ledger:${i.id}:${k}`), measure: `${i.title}整改措施（第${k + 1}轮）`, responsiblePerson, responsibleUnit,
-        deadline: dayOf(deadline), completedAt: done, overdueAt: late ? new Date(Date.parse(`${dayOf(deadline)}T16:00:00Z`)) : null,
+        type: 'ledger',
+        at: t,
+        id: id(`ledger:${i.id}:${k}`),
+        measure: `${i.title}整改措施（第${k + 1}轮）`,
+        responsiblePerson,
+        responsibleUnit,
+        deadline: dayOf(deadline),
+        completedAt: done,
+        overdueAt: late ? new Date(Date.parse(`${dayOf(deadline)}T16:00:00Z`)) : null,
       });
       t = plusDays(done, 1);
       i.steps.push({ type: 'feedback', at: t, id: id(`feedback:${i.id}:${k}`), text: '已按台账完成整改，请评价。', givenBy: staff() });
@@ -226,7 +370,14 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
     issues.push(i);
   });
 
-  const open: [string, number][] = [['SUBMITTED', 15], ['CLAIMED', 15], ['IN_PROGRESS', 35], ['FEEDBACK_GIVEN', 15], ['RECTIFYING', 10], ['REJECTED', 10]];
+  const open: [string, number][] = [
+    ['SUBMITTED', 15],
+    ['CLAIMED', 15],
+    ['IN_PROGRESS', 35],
+    ['FEEDBACK_GIVEN', 15],
+    ['RECTIFYING', 10],
+    ['REJECTED', 10],
+  ];
   const openCategories = categories.filter((c) => c !== 'FAMILY_CONFLICT' && c !== 'NEIGHBOUR_DISPUTE');
   for (const [status, count] of open) {
     for (let k = 0; k < count; k++) {
@@ -244,8 +395,15 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
         const overdue = status === 'IN_PROGRESS' && k % 3 === 0;
         const deadline = plusDays(t, overdue ? 20 : 400);
         i.steps.push({
-          type: 'ledger', at: t, id: id(`ledger:${i.id}:0`), measure: `${i.title}整改措施`, responsiblePerson: person(), responsibleUnit: rnd.pick(DEPARTMENTS),
-          deadline: dayOf(deadline), completedAt: status === 'IN_PROGRESS' ? null : plusDays(t, 5), overdueAt: overdue ? plusDays(deadline, 1) : null,
+          type: 'ledger',
+          at: t,
+          id: id(`ledger:${i.id}:0`),
+          measure: `${i.title}整改措施`,
+          responsiblePerson: person(),
+          responsibleUnit: rnd.pick(DEPARTMENTS),
+          deadline: dayOf(deadline),
+          completedAt: status === 'IN_PROGRESS' ? null : plusDays(t, 5),
+          overdueAt: overdue ? plusDays(deadline, 1) : null,
         });
       }
       if (status === 'FEEDBACK_GIVEN' || status === 'RECTIFYING') {
@@ -271,9 +429,12 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
       for (let k = 0; k < plans; k++) {
         const votes = Array.from({ length: rnd.int(5, 30) }, (_, v) => ({ voterId: `demo-resident-${2000 + v}`, stance: rnd.pick(['FOR', 'FOR', 'FOR', 'AGAINST', 'ABSTAIN'] as const) }));
         i.plans.push({
-          id: id(`plan:${i.id}:${k}`), summary: k === 0 ? `由责任单位牵头，${i.title}限期解决` : `先行临时处置，再纳入年度计划`,
-          proposedBy: rnd.pick(['居民代表', '社区两委', '党员代表']), proposedAt: plusDays(i.raisedAt, 0, 0.2),
-          status: resolved ? (k === 0 ? 'ADOPTED' : 'REJECTED') : 'OPEN', votes,
+          id: id(`plan:${i.id}:${k}`),
+          summary: k === 0 ? `由责任单位牵头，${i.title}限期解决` : `先行临时处置，再纳入年度计划`,
+          proposedBy: rnd.pick(['居民代表', '社区两委', '党员代表']),
+          proposedAt: plusDays(i.raisedAt, 0, 0.2),
+          status: resolved ? (k === 0 ? 'ADOPTED' : 'REJECTED') : 'OPEN',
+          votes,
         });
       }
     }
@@ -292,15 +453,23 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
       const tid = id(`team:${teamSeq++}`);
       teams.push({ id: tid, name: `${c.name}${kind.names[k % kind.names.length]}`, kind: kind.kind, communityId: c.id, subdistrict: c.subdistrict, leader: person(), createdAt: at(0, 1 + k) });
       const members = rnd.int(8, 24);
-      for (let v = 0; v < members; v++) volunteers.push({ id: id(`volunteer:${tid}:${v}`), teamId: tid, name: person(), isPartyMember: rnd.chance(0.35), joinedAt: at(rnd.int(0, 11), rnd.int(1, 28)) });
+      for (let v = 0; v < members; v++)
+        volunteers.push({ id: id(`volunteer:${tid}:${v}`), teamId: tid, name: person(), isPartyMember: rnd.chance(0.35), joinedAt: at(rnd.int(0, 11), rnd.int(1, 28)) });
       for (let a = 0; a < 20; a++) {
         const month = Math.floor((a * 12) / 20);
         const alongside = a % 5 === 0 ? sessions.find((s) => s.communityId === c.id && s.status === 'CLOSED' && s.scheduledAt.getUTCMonth() === month) : undefined;
         const related = a % 7 === 3 ? issues.find((i) => i.communityId === c.id && i.raisedAt.getUTCMonth() <= month) : undefined;
         activities.push({
-          id: id(`activity:${tid}:${a}`), teamId: tid, communityId: c.id, subdistrict: c.subdistrict, title: rnd.pick(ACTIVITY_TITLES[kind.kind]!),
-          heldAt: alongside ? alongside.scheduledAt : at(month, 1 + ((a * 3) % 27), 1), beneficiaries: rnd.int(40, 62),
-          volunteerHours: rnd.int(4, 40) / 2, sessionId: alongside?.id ?? null, issueId: related?.id ?? null,
+          id: id(`activity:${tid}:${a}`),
+          teamId: tid,
+          communityId: c.id,
+          subdistrict: c.subdistrict,
+          title: rnd.pick(ACTIVITY_TITLES[kind.kind]!),
+          heldAt: alongside ? alongside.scheduledAt : at(month, 1 + ((a * 3) % 27), 1),
+          beneficiaries: rnd.int(40, 62),
+          volunteerHours: rnd.int(4, 40) / 2,
+          sessionId: alongside?.id ?? null,
+          issueId: related?.id ?? null,
         });
         if (related && !teamIssues.some((x) => x.teamId === tid && x.issueId === related.id)) teamIssues.push({ teamId: tid, issueId: related.id });
       }
@@ -311,8 +480,13 @@ export function buildDemoWorld(seed = DEMO_SEED): DemoWorld {
   for (let k = 0; k < DEMO_TARGETS.cadresCheckedIn; k++) {
     const c = communities[k % communities.length]!;
     checkIns.push({
-      id: id(`checkin:${k}`), communityId: c.id, subdistrict: c.subdistrict, cadreName: person(), workUnit: rnd.pick(WORK_UNITS),
-      checkedInAt: at(Math.floor((k * 12) / DEMO_TARGETS.cadresCheckedIn), 1 + (k % 27), 1 + (k % 10)), active: k % 25 !== 0,
+      id: id(`checkin:${k}`),
+      communityId: c.id,
+      subdistrict: c.subdistrict,
+      cadreName: person(),
+      workUnit: rnd.pick(WORK_UNITS),
+      checkedInAt: at(Math.floor((k * 12) / DEMO_TARGETS.cadresCheckedIn), 1 + (k % 27), 1 + (k % 10)),
+      active: k % 25 !== 0,
     });
   }
 

@@ -150,11 +150,14 @@ export interface SweepRun {
 /** Runs of a periodic sweep (`job` label): outcome, rows changed and time. Returns the job's hook. */
 export function sweepMetrics(metrics: ServiceMetrics, job: string): (run: SweepRun) => void {
   const registers = [metrics.registry];
-  const runs = (metrics.registry.getSingleMetric('plaza_sweep_runs_total') as Counter<'job' | 'outcome'> | undefined) ??
+  const runs =
+    (metrics.registry.getSingleMetric('plaza_sweep_runs_total') as Counter<'job' | 'outcome'> | undefined) ??
     new Counter({ name: 'plaza_sweep_runs_total', help: 'Periodic sweep runs by job and outcome (ok, error)', labelNames: ['job', 'outcome'], registers });
-  const items = (metrics.registry.getSingleMetric('plaza_sweep_items_total') as Counter<'job'> | undefined) ??
+  const items =
+    (metrics.registry.getSingleMetric('plaza_sweep_items_total') as Counter<'job'> | undefined) ??
     new Counter({ name: 'plaza_sweep_items_total', help: 'Rows changed by periodic sweeps (entries marked overdue, votes closed)', labelNames: ['job'], registers });
-  const duration = (metrics.registry.getSingleMetric('plaza_sweep_duration_seconds') as Histogram<'job'> | undefined) ??
+  const duration =
+    (metrics.registry.getSingleMetric('plaza_sweep_duration_seconds') as Histogram<'job'> | undefined) ??
     new Histogram({ name: 'plaza_sweep_duration_seconds', help: 'Time of one periodic sweep run', labelNames: ['job'], buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
   // Zero series from the start, so "no runs lately" reads as a flat line, not as no data.
   runs.inc({ job, outcome: 'ok' }, 0);
@@ -171,10 +174,7 @@ export function sweepMetrics(metrics: ServiceMetrics, job: string): (run: SweepR
  * A subgraph's resources in one call from its main(): the pool, and with a relay its backlog,
  * lag and (when its bus is Redis) the Redis connections.
  */
-export function observeService(
-  metrics: ServiceMetrics,
-  o: { dataSource: DataSource; relay?: { relay: OutboxRelay<TopicName>; bus: PubSub } | null; schema?: string; table?: string },
-): void {
+export function observeService(metrics: ServiceMetrics, o: { dataSource: DataSource; relay?: { relay: OutboxRelay<TopicName>; bus: PubSub } | null; schema?: string; table?: string }): void {
   poolMetrics(metrics, o.dataSource);
   if (!o.relay || !o.schema || !o.table) return;
   relayMetrics(metrics, { relay: o.relay.relay, dataSource: o.dataSource, schema: o.schema, table: o.table });

@@ -51,15 +51,32 @@ export function createServiceMetrics(o: ServiceMetricsOptions): ServiceMetrics {
     service: o.service,
     registry,
     token: o.token || null,
-    httpRequests: new Counter({ name: 'plaza_http_requests_total', help: 'HTTP requests answered, by route (known paths, else "other"), method and status', labelNames: ['route', 'method', 'status'], registers }),
-    httpDuration: new Histogram({ name: 'plaza_http_request_duration_seconds', help: 'HTTP request time from arrival to the response end', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers }),
+    httpRequests: new Counter({
+      name: 'plaza_http_requests_total',
+      help: 'HTTP requests answered, by route (known paths, else "other"), method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'plaza_http_request_duration_seconds',
+      help: 'HTTP request time from arrival to the response end',
+      labelNames: ['route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     graphqlRequests: new Counter({
       name: 'plaza_graphql_requests_total',
       help: 'GraphQL operations Apollo answered, by operation name, type, HTTP status and first error code ("none" without errors)',
       labelNames: ['operation', 'type', 'status', 'code'],
       registers,
     }),
-    graphqlDuration: new Histogram({ name: 'plaza_graphql_request_duration_seconds', help: 'GraphQL operation time inside Apollo', labelNames: ['operation', 'type'], buckets: LATENCY_BUCKETS, registers }),
+    graphqlDuration: new Histogram({
+      name: 'plaza_graphql_request_duration_seconds',
+      help: 'GraphQL operation time inside Apollo',
+      labelNames: ['operation', 'type'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
     graphqlErrors: new Counter({ name: 'plaza_graphql_errors_total', help: 'Errors in GraphQL responses, by operation name and extensions.code', labelNames: ['operation', 'code'], registers }),
     operationLabel(name) {
       if (!name) return 'anonymous';

@@ -54,7 +54,10 @@ export class RedisPubSub implements PubSub {
     this.pub = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectionName: `${options.prefix}:pub` });
     // Subscriptions wait for Redis instead: ioredis re-subscribes every channel after a reconnect.
     this.sub = new Redis(options.url, { ...common, maxRetriesPerRequest: null, connectionName: `${options.prefix}:sub` });
-    for (const [name, c] of [['pub', this.pub], ['sub', this.sub]] as const) {
+    for (const [name, c] of [
+      ['pub', this.pub],
+      ['sub', this.sub],
+    ] as const) {
       c.on('error', (err) => options.log?.warn({ err: err.message, connection: name }, 'redis pubsub connection error'));
     }
     this.sub.on('close', () => {

@@ -14,17 +14,30 @@ import { eventField as field, rowMapper, shapeOf, type EventFields, type EventRo
  */
 
 export const ISSUE_EVENT_KINDS = [
-  'RAISED', 'CLAIMED', 'LEDGER_ADDED', 'LEDGER_DONE', 'FEEDBACK_GIVEN', 'EVALUATED', 'RECTIFICATION_STARTED',
-  'ESCALATED', 'RESOLVED', 'REJECTED', 'CLOSED', 'OVERDUE', 'SUPPORT_CHANGED', 'PLAN_PROPOSED', 'PLAN_VOTED', 'PLAN_DECIDED',
+  'RAISED',
+  'CLAIMED',
+  'LEDGER_ADDED',
+  'LEDGER_DONE',
+  'FEEDBACK_GIVEN',
+  'EVALUATED',
+  'RECTIFICATION_STARTED',
+  'ESCALATED',
+  'RESOLVED',
+  'REJECTED',
+  'CLOSED',
+  'OVERDUE',
+  'SUPPORT_CHANGED',
+  'PLAN_PROPOSED',
+  'PLAN_VOTED',
+  'PLAN_DECIDED',
   // PLAN_VOTE_OPENED: staff opened a plan's vote (issue 13), note: the closing time if any.
   // PLAN_VOTE_CLOSED: a plan's vote closed (by staff, or by itself at its closing time), note: the final tally.
-  'PLAN_VOTE_OPENED', 'PLAN_VOTE_CLOSED',
+  'PLAN_VOTE_OPENED',
+  'PLAN_VOTE_CLOSED',
 ] as const;
 export type IssueEventKind = (typeof ISSUE_EVENT_KINDS)[number];
 
-export const SESSION_EVENT_KINDS = [
-  'SCHEDULED', 'STARTED', 'ATTENDANCE_UPDATED', 'CLOSED', 'CANCELLED', 'TOPIC_PROPOSED', 'TOPIC_DECIDED',
-] as const;
+export const SESSION_EVENT_KINDS = ['SCHEDULED', 'STARTED', 'ATTENDANCE_UPDATED', 'CLOSED', 'CANCELLED', 'TOPIC_PROPOSED', 'TOPIC_DECIDED'] as const;
 export type SessionEventKind = (typeof SESSION_EVENT_KINDS)[number];
 
 /** A kind list as an enum-like object (`IssueEventKind.RAISED`), for type-graphql's registerEnumType. */

@@ -30,10 +30,12 @@ export function traceRequests(handler: Handler): Handler {
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     };
-    return context.with(trace.setSpan(context.active(), span), () => handler(req, res)).then(end, (e) => {
-      span.recordException(e as Error);
-      end();
-      throw e;
-    });
+    return context
+      .with(trace.setSpan(context.active(), span), () => handler(req, res))
+      .then(end, (e) => {
+        span.recordException(e as Error);
+        end();
+        throw e;
+      });
   };
 }

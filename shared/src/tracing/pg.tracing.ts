@@ -5,8 +5,7 @@ type Query = (...args: unknown[]) => unknown;
 
 let installed: { proto: { query: Query }; original: Query } | null = null;
 
-const statementOf = (arg: unknown): string | null =>
-  typeof arg === 'string' ? arg : arg && typeof (arg as { text?: unknown }).text === 'string' ? (arg as { text: string }).text : null;
+const statementOf = (arg: unknown): string | null => (typeof arg === 'string' ? arg : arg && typeof (arg as { text?: unknown }).text === 'string' ? (arg as { text: string }).text : null);
 
 /** `SELECT`, `INSERT`, … — the span name, as the database semantic conventions suggest. */
 const operationOf = (sql: string) => /^\s*([a-z]+)/i.exec(sql)?.[1]?.toUpperCase() ?? 'SQL';
@@ -48,7 +47,10 @@ export function instrumentPg(pg: { Client: { prototype: { query: Query } } } = r
       throw e;
     }
     if (result && typeof (result as Promise<unknown>).then === 'function') {
-      (result as Promise<unknown>).then(() => endSpan(span), (e) => endSpan(span, e));
+      (result as Promise<unknown>).then(
+        () => endSpan(span),
+        (e) => endSpan(span, e),
+      );
     } else endSpan(span);
     return result;
   };

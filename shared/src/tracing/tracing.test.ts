@@ -9,14 +9,21 @@ describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const dist = join(__dirname, '..', '..', 'dist', 'index.js');
     const probe = (env: Record<string, string>) =>
       JSON.parse(
-        execFileSync(process.execPath, ['-e', `
+        execFileSync(
+          process.execPath,
+          [
+            '-e',
+            `
           require('reflect-metadata'); const pg = require('pg'); const before = pg.Client.prototype.query;
           const s = require(${JSON.stringify(dist)});
           const t = s.startTracing('probe', ${JSON.stringify(env)});
           const sdk = Object.keys(require.cache).filter((k) => /@opentelemetry[\\\\/](sdk-trace|exporter|resources)/.test(k)).length;
           console.log(JSON.stringify({ enabled: t.enabled, sdk, pgPatched: pg.Client.prototype.query !== before }));
           t.shutdown();
-        `], { encoding: 'utf8' }),
+        `,
+          ],
+          { encoding: 'utf8' },
+        ),
       ) as { enabled: boolean; sdk: number; pgPatched: boolean };
     expect(probe({})).toEqual({ enabled: false, sdk: 0, pgPatched: false });
     expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SDK_DISABLED: 'true' })).toEqual({ enabled: false, sdk: 0, pgPatched: false });

@@ -25,8 +25,7 @@ function sessionMeta(s: SessionView) {
   );
 }
 
-const themeLine = (s: SessionView) =>
-  el('div', { class: 'theme-line' }, el('span', { class: 'tag' }, '本期主题'), el('span', { class: 'theme' }, s.theme?.title ?? '自由议题'));
+const themeLine = (s: SessionView) => el('div', { class: 'theme-line' }, el('span', { class: 'tag' }, '本期主题'), el('span', { class: 'theme' }, s.theme?.title ?? '自由议题'));
 
 export function renderEveningHero(h: EveningHero, now: number) {
   const hero = $('evening-hero');
@@ -35,7 +34,10 @@ export function renderEveningHero(h: EveningHero, now: number) {
   const side: Node[] = [];
   if (h.kind === 'planned') {
     main.push(el('div', { class: 'kicker' }, '下一场广场夜话'), el('h1', { id: 'evening-title' }, h.session.title), themeLine(h.session), sessionMeta(h.session));
-    side.push(el('div', { class: 'caption' }, '距离开始还有'), el('div', { id: 'countdown', class: 'countdown', 'data-at': h.session.scheduledAt }, countdown(h.session.scheduledAt, now) ?? '即将开始'));
+    side.push(
+      el('div', { class: 'caption' }, '距离开始还有'),
+      el('div', { id: 'countdown', class: 'countdown', 'data-at': h.session.scheduledAt }, countdown(h.session.scheduledAt, now) ?? '即将开始'),
+    );
     side.push(el('div', { class: 'side-note' }, '欢迎邻里准时到场，有事当面说'));
   } else if (h.kind === 'ended') {
     const s = h.session;
@@ -48,7 +50,8 @@ export function renderEveningHero(h: EveningHero, now: number) {
       el('div', { class: 'stats', id: 'summary' }, stat(s.attendance.total, '人参与'), stat(h.issues.length, '条诉求'), stat(onSite, '件现场解决'), stat(adopted, '项方案通过')),
       ...(s.minutes ? [el('p', { class: 'minutes' }, `纪要：${s.minutes}`)] : []),
     );
-    if (h.next) side.push(el('div', { class: 'caption' }, '下一场'), el('div', { class: 'next-title' }, h.next.title), el('div', { class: 'side-note' }, `${formatWhen(h.next.scheduledAt)} · ${h.next.venue}`));
+    if (h.next)
+      side.push(el('div', { class: 'caption' }, '下一场'), el('div', { class: 'next-title' }, h.next.title), el('div', { class: 'side-note' }, `${formatWhen(h.next.scheduledAt)} · ${h.next.venue}`));
     else side.push(el('div', { class: 'caption' }, '下一场'), el('div', { class: 'side-note' }, '安排后将自动显示在这里'));
   } else {
     main.push(

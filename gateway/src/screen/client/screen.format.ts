@@ -48,11 +48,7 @@ export interface SessionRefLike {
 /** How long a finished session's summary stays up when nothing is live (then: the next one). */
 export const SUMMARY_HOURS = 12;
 
-export type Pick =
-  | { view: 'live'; sessionId: string }
-  | { view: 'ended'; sessionId: string; next: string | null }
-  | { view: 'planned'; sessionId: string }
-  | { view: 'none' };
+export type Pick = { view: 'live'; sessionId: string } | { view: 'ended'; sessionId: string; next: string | null } | { view: 'planned'; sessionId: string } | { view: 'none' };
 
 /**
  * A community screen shows its LIVE session; else the summary of one that ended within
@@ -62,9 +58,7 @@ export type Pick =
 export function pickSession(c: { live: SessionRefLike[]; planned: SessionRefLike[]; closed: SessionRefLike[] }, now: number): Pick {
   const live = c.live[0];
   if (live) return { view: 'live', sessionId: live.id };
-  const upcoming = c.planned
-    .filter((s) => Date.parse(s.scheduledAt) >= now - 6 * 3600_000)
-    .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt))[0];
+  const upcoming = c.planned.filter((s) => Date.parse(s.scheduledAt) >= now - 6 * 3600_000).sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt))[0];
   const ended = c.closed[0];
   if (ended?.endedAt && now - Date.parse(ended.endedAt) < SUMMARY_HOURS * 3600_000) return { view: 'ended', sessionId: ended.id, next: upcoming?.id ?? null };
   if (upcoming) return { view: 'planned', sessionId: upcoming.id };

@@ -94,9 +94,7 @@ export function renderLive(session: SessionView, issues: Map<string, IssueView>,
   fresh.clear();
   fitChildren($('issues'), '条诉求');
 
-  const plans = list
-    .flatMap((i) => (i.plans ?? []).map((p) => ({ p, issue: i })))
-    .sort((a, b) => planOrder(a.p) - planOrder(b.p));
+  const plans = list.flatMap((i) => (i.plans ?? []).map((p) => ({ p, issue: i }))).sort((a, b) => planOrder(a.p) - planOrder(b.p));
   $('plans').replaceChildren(...(plans.length ? plans.map(({ p, issue }) => renderPlan(p, issue, now)) : [el('div', { class: 'empty' }, '暂无表决中的方案')]));
   fitChildren($('plans'), '项方案');
   const qr = $('qr') as HTMLImageElement;

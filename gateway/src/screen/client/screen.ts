@@ -96,11 +96,7 @@ async function sessionWithIssues(id: string) {
 
 async function loadLoop() {
   if (!communityId) return;
-  const d = await gql<{ community: LoopResults | null; month: { issuesResolved: number; satisfactionRate: number | null } }>(
-    LOOP,
-    { id: communityId, month: shanghaiMonthStart(new Date()) },
-    token,
-  );
+  const d = await gql<{ community: LoopResults | null; month: { issuesResolved: number; satisfactionRate: number | null } }>(LOOP, { id: communityId, month: shanghaiMonthStart(new Date()) }, token);
   if (d.community) renderLoop(d.community, d.month, shanghaiToday(new Date()));
 }
 

@@ -56,7 +56,13 @@ function render() {
           return el(
             'li',
             { 'data-issue-id': r.id },
-            el('div', { class: 'row-text' }, el('span', { class: 'category' }, label(CATEGORY_LABELS, r.category)), el('span', { class: 'title' }, r.title), el('span', { class: 'status' }, label(ISSUE_STATUS_LABELS, r.status))),
+            el(
+              'div',
+              { class: 'row-text' },
+              el('span', { class: 'category' }, label(CATEGORY_LABELS, r.category)),
+              el('span', { class: 'title' }, r.title),
+              el('span', { class: 'status' }, label(ISSUE_STATUS_LABELS, r.status)),
+            ),
             el('div', { class: 'row-action' }, el('b', { class: 'support-count' }, String(r.supportCount)), button),
           );
         })

@@ -17,7 +17,13 @@ function heldReads() {
   const waiting: ((ids: string[]) => void)[] = [];
   const execute: HydrateExecute = () =>
     new Promise((resolve) => waiting.push((ids) => resolve({ data: { me: { following: { edges: ids.map((id) => ({ node: { id } })), pageInfo: { hasNextPage: false, endCursor: null } } } } })));
-  return { execute, answer: (ids: string[]) => waiting.shift()!(ids), get pending() { return waiting.length; } };
+  return {
+    execute,
+    answer: (ids: string[]) => waiting.shift()!(ids),
+    get pending() {
+      return waiting.length;
+    },
+  };
 }
 
 describe('FollowIndex', () => {

@@ -37,8 +37,14 @@ describe.each(buses)('hostile subscribers over the %s bus', (busName, makeBus) =
   const start = async (over: Partial<AttachSubscriptionsOptions> = {}) => {
     ({ server: http, url } = await listen());
     subs = attachSubscriptions({
-      httpServer: http, schema, pubsub, execute: world.execute, replay: world.replay,
-      verifyToken: (t) => verifyToken(t, TEST_JWT_SECRET), bufferLimit: 1000, ...over,
+      httpServer: http,
+      schema,
+      pubsub,
+      execute: world.execute,
+      replay: world.replay,
+      verifyToken: (t) => verifyToken(t, TEST_JWT_SECRET),
+      bufferLimit: 1000,
+      ...over,
     });
   };
 

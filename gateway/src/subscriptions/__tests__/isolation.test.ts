@@ -9,8 +9,17 @@ import { LogReplayer } from '../log.replayer';
 /** A shared loop never trusts one item: one group's, one member's failure stays with it. */
 
 const event = (seq: number): IssueEventMessage => ({
-  cursor: eventCursor(seq), seq, kind: 'RAISED', at: new Date(), issueId: 'i', communityId: 'c', subdistrict: 's',
-  sessionId: null, category: IssueCategory.PUBLIC_FACILITIES, planId: null, supportCount: null,
+  cursor: eventCursor(seq),
+  seq,
+  kind: 'RAISED',
+  at: new Date(),
+  issueId: 'i',
+  communityId: 'c',
+  subdistrict: 's',
+  sessionId: null,
+  category: IssueCategory.PUBLIC_FACILITIES,
+  planId: null,
+  supportCount: null,
 });
 
 /** An outlet that records frames (a real socket is not needed to see who got what). */
@@ -56,7 +65,16 @@ describe('failure isolation in the delivery loop', () => {
   });
 
   it('a group whose filter throws ends its own members with an error; another group goes on', async () => {
-    const broken = new SubscriptionGroup('broken', plan({ matches: () => { throw new TypeError('x.includes is not a function'); } }), viewer, async () => ({}));
+    const broken = new SubscriptionGroup(
+      'broken',
+      plan({
+        matches: () => {
+          throw new TypeError('x.includes is not a function');
+        },
+      }),
+      viewer,
+      async () => ({}),
+    );
     const fine = new SubscriptionGroup('fine', plan(), viewer, async () => ({}));
     const [a, b] = [[] as string[], [] as string[]];
     const ma = member(a, 'a');
@@ -72,15 +90,20 @@ describe('failure isolation in the delivery loop', () => {
 
   it('a render that throws drops that event for its group only; the next event still arrives', async () => {
     let fail = true;
-    const g = new SubscriptionGroup('g', plan({
-      render: (async (e: IssueEventMessage) => {
-        if (fail) {
-          fail = false;
-          throw new Error('render bug');
-        }
-        return { json: `{"seq":${e.seq}}`, hydrated: false };
-      }) as never,
-    }), viewer, async () => ({}));
+    const g = new SubscriptionGroup(
+      'g',
+      plan({
+        render: (async (e: IssueEventMessage) => {
+          if (fail) {
+            fail = false;
+            throw new Error('render bug');
+          }
+          return { json: `{"seq":${e.seq}}`, hydrated: false };
+        }) as never,
+      }),
+      viewer,
+      async () => ({}),
+    );
     const frames: string[] = [];
     g.members.add(member(frames, 'm'));
     g.offer(event(1) as never);

@@ -18,7 +18,11 @@ describe('LatencyHistogram', () => {
     const exact = (p: number) => values[Math.ceil(p * values.length) - 1]!;
     const s = h.summary();
     expect(s.samples).toBe(100_000);
-    for (const [p, got] of [[0.5, s.p50], [0.95, s.p95], [0.99, s.p99]] as const) {
+    for (const [p, got] of [
+      [0.5, s.p50],
+      [0.95, s.p95],
+      [0.99, s.p99],
+    ] as const) {
       expect(got).not.toBeNull();
       expect(Math.abs(got! - exact(p)) / exact(p)).toBeLessThanOrEqual(0.05 + 1e-9);
     }

@@ -5,13 +5,26 @@ import { buildSchema, execute as graphqlExecute, type DocumentNode } from 'graph
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { subscriptionSchema } from '../subscription.wiring';
-import { eventCursor, eventSeq, IssueCategory, ISSUE_EVENT_KINDS, SESSION_EVENT_KINDS, type IssueEventMessage, type PubSub, type SessionEventMessage, type TopicMap, type TopicName, type Viewer } from '@plaza/shared';
+import {
+  eventCursor,
+  eventSeq,
+  IssueCategory,
+  ISSUE_EVENT_KINDS,
+  SESSION_EVENT_KINDS,
+  type IssueEventMessage,
+  type PubSub,
+  type SessionEventMessage,
+  type TopicMap,
+  type TopicName,
+  type Viewer,
+} from '@plaza/shared';
 
 /**
  * A small stand-in for the supergraph: the contract's subscription types over in-memory data, with
  * what the gateway itself declares on top: the Subscription root and VoteTally.
  */
-export const schema = subscriptionSchema(buildSchema(`
+export const schema = subscriptionSchema(
+  buildSchema(`
   scalar DateTime
   enum IssueCategory { ${Object.values(IssueCategory).join(' ')} }
   enum IssueEventKind { ${ISSUE_EVENT_KINDS.join(' ')} }
@@ -25,9 +38,19 @@ export const schema = subscriptionSchema(buildSchema(`
   type IssueEvent { cursor: String! kind: IssueEventKind! at: DateTime! actor: String note: String fromStatus: IssueStatus toStatus: IssueStatus issue: Issue! }
   type SessionEvent { cursor: String! kind: SessionEventKind! at: DateTime! session: Session topic: TopicProposal }
   type Query { issue(id: ID!): Issue  session(id: ID!): Session  topicProposal(id: ID!): TopicProposal }
-`));
+`),
+);
 
-interface IssueRow { id: string; title: string; supportCount: number; reporter: string; contact: string; communityId: string; sessionId: string | null; plans: { id: string; summary: string; votesFor: number }[] }
+interface IssueRow {
+  id: string;
+  title: string;
+  supportCount: number;
+  reporter: string;
+  contact: string;
+  communityId: string;
+  sessionId: string | null;
+  plans: { id: string; summary: string; votesFor: number }[];
+}
 
 /** In-memory "subgraphs" plus the durable logs and a publisher that writes log then bus. */
 export class World {
@@ -56,8 +79,18 @@ export class World {
   async issueEvent(issue: IssueRow, over: Partial<IssueEventMessage> = {}, publish = true) {
     const seq = ++this.seq.issueEvents;
     const e: IssueEventMessage = {
-      cursor: eventCursor(seq), seq, kind: 'RAISED', at: new Date(), issueId: issue.id, communityId: issue.communityId,
-      subdistrict: '阜安街道', sessionId: issue.sessionId, category: IssueCategory.PUBLIC_FACILITIES, planId: null, supportCount: null, ...over,
+      cursor: eventCursor(seq),
+      seq,
+      kind: 'RAISED',
+      at: new Date(),
+      issueId: issue.id,
+      communityId: issue.communityId,
+      subdistrict: '阜安街道',
+      sessionId: issue.sessionId,
+      category: IssueCategory.PUBLIC_FACILITIES,
+      planId: null,
+      supportCount: null,
+      ...over,
     };
     this.log.issueEvents.push(e);
     if (publish) await this.pubsub.publish('issueEvents', e);
@@ -141,8 +174,18 @@ export function collect(c: Client, query: string, variables: Record<string, unkn
     results: [],
     completed: false,
     error: undefined,
-    until: (n, ms = 3000) => wait(() => out.results.length >= n, ms, () => `got ${out.results.length} of ${n}`),
-    untilDone: (ms = 3000) => wait(() => out.completed || out.error !== undefined, ms, () => 'not completed'),
+    until: (n, ms = 3000) =>
+      wait(
+        () => out.results.length >= n,
+        ms,
+        () => `got ${out.results.length} of ${n}`,
+      ),
+    untilDone: (ms = 3000) =>
+      wait(
+        () => out.completed || out.error !== undefined,
+        ms,
+        () => 'not completed',
+      ),
     dispose: () => undefined,
   };
   const wait = (cond: () => boolean, ms: number, why: () => string) =>

@@ -36,8 +36,14 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
   const start = async (over: Partial<AttachSubscriptionsOptions> = {}) => {
     ({ server: http, url } = await listen());
     subs = attachSubscriptions({
-      httpServer: http, schema, pubsub, execute: world.execute, replay: world.replay,
-      verifyToken: (t) => verifyToken(t, TEST_JWT_SECRET), bufferLimit: 1000, ...over,
+      httpServer: http,
+      schema,
+      pubsub,
+      execute: world.execute,
+      replay: world.replay,
+      verifyToken: (t) => verifyToken(t, TEST_JWT_SECRET),
+      bufferLimit: 1000,
+      ...over,
     });
   };
 
@@ -257,7 +263,9 @@ describe.each(buses)('subscriptions over the %s bus', (_name, makeBus) => {
     await start();
     let opened = 0;
     const c = createClient({
-      url, webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer forged.token.here' },
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: 'Bearer forged.token.here' },
       on: { opened: () => void opened++ },
     });
     clients.push(c);

@@ -34,7 +34,10 @@ export function parseExportFilter(params: URLSearchParams): IssueFilter {
   for (const [name, allowed] of Object.entries(LISTS)) {
     const raw = params.get(name);
     if (raw == null) continue;
-    const values = raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const values = raw
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
     if (bad !== undefined) throw new BadUserInputError(name, `${name} 含有无效值 ${bad} (expected a comma-separated list of ${allowed.join(', ')})`);
     f[name] = values;
@@ -91,8 +94,21 @@ export async function* issueBatches(ds: DataSource, filter: IssueFilter, today: 
     const rows: ExportRow[] = await qb.getRawMany();
     if (rows.length === 0) return;
     yield rows.map((r) => [
-      r.id, r.title, r.category, r.status, r.level, r.community_id, r.subdistrict, r.grid_id, r.session_id,
-      shanghaiDateTime(r.raised_at), r.raised_by, r.resolved_on_site, r.support_count, r.overdue, shanghaiDateTime(r.resolved_at),
+      r.id,
+      r.title,
+      r.category,
+      r.status,
+      r.level,
+      r.community_id,
+      r.subdistrict,
+      r.grid_id,
+      r.session_id,
+      shanghaiDateTime(r.raised_at),
+      r.raised_by,
+      r.resolved_on_site,
+      r.support_count,
+      r.overdue,
+      shanghaiDateTime(r.resolved_at),
     ]);
     if (rows.length < batch) return;
     const last = rows[rows.length - 1]!;

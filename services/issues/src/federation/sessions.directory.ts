@@ -1,7 +1,13 @@
 import { SubgraphClient } from '@plaza/shared';
 
-export interface CommunityInfo { id: string; subdistrict: string }
-export interface Placed { id: string; community: { id: string } }
+export interface CommunityInfo {
+  id: string;
+  subdistrict: string;
+}
+export interface Placed {
+  id: string;
+  community: { id: string };
+}
 
 /** What the issues subgraph needs to know of the sessions subgraph's entities, read via `_entities`. */
 export class SessionsDirectory {

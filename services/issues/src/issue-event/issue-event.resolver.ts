@@ -8,11 +8,7 @@ import { IssueEvent } from './issue-event.entity';
 @Resolver(() => IssueEvent)
 export class IssueEventResolver {
   @Query(() => IssueEventConnection, { description: 'added: every event of every request after a cursor, in commit order, for replay' })
-  issueEventLog(
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
-    @Ctx() ctx: IssuesContext,
-  ) {
+  issueEventLog(@Arg('after', () => String, { nullable: true }) after: string | null, @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number | null, @Ctx() ctx: IssuesContext) {
     return ctx.services.events.log({ first, after });
   }
 

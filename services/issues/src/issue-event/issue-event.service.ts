@@ -26,13 +26,16 @@ export class IssueEventService {
   async timelines(issueIds: string[], args: PageArgs) {
     const first = pageSize(args.first, 50);
     const after = decodeCursor(args.after, ['bigint']);
-    const seqs: { seq: string }[] = first === 0 ? [] : await this.ds.query(
-      `SELECT seq FROM (
+    const seqs: { seq: string }[] =
+      first === 0
+        ? []
+        : await this.ds.query(
+            `SELECT seq FROM (
          SELECT seq, ROW_NUMBER() OVER (PARTITION BY issue_id ORDER BY seq) AS rn
          FROM issues.issue_event WHERE issue_id = ANY($1::uuid[]) AND seq > $2
        ) ranked WHERE rn <= $3`,
-      [issueIds, after ? after[0] : 0, first + 1],
-    );
+            [issueIds, after ? after[0] : 0, first + 1],
+          );
     const rows = seqs.length ? await this.ds.getRepository(IssueEvent).find({ where: { seq: In(seqs.map((s) => s.seq)) }, order: { seq: 'ASC' } }) : [];
     const byIssue = new Map<string, IssueEvent[]>();
     for (const r of rows) byIssue.set(r.issueId, [...(byIssue.get(r.issueId) ?? []), r]);

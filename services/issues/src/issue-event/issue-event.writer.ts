@@ -37,7 +37,21 @@ async function insertEvents(runner: QueryRunner, items: { subject: EventSubject;
   await runner.query(`SELECT pg_advisory_xact_lock(hashtext('issues.issue_event'))`);
   const params: unknown[] = [];
   const rows = items.map(({ subject: s, event: e }) => {
-    const values = [s.id, e.kind, e.actor ?? null, e.note ?? null, e.from ?? null, e.to ?? null, s.community_id, s.subdistrict, s.session_id, s.category, e.planId ?? null, e.supportCount ?? null, traceparent];
+    const values = [
+      s.id,
+      e.kind,
+      e.actor ?? null,
+      e.note ?? null,
+      e.from ?? null,
+      e.to ?? null,
+      s.community_id,
+      s.subdistrict,
+      s.session_id,
+      s.category,
+      e.planId ?? null,
+      e.supportCount ?? null,
+      traceparent,
+    ];
     const start = params.length;
     params.push(...values);
     return `(${values.map((_, i) => `$${start + i + 1}`).join(', ')})`;

@@ -33,8 +33,14 @@ export class RaiseIssueInput {
 // Ids are checked for existence against the sessions subgraph afterwards (NOT_FOUND there).
 const raiseSchema = z.object({
   communityId: z.string(),
-  gridId: z.string().nullish().transform((v) => v ?? null),
-  sessionId: z.string().nullish().transform((v) => v ?? null),
+  gridId: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  sessionId: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
   title: text(100),
   description: text(5000),
   category: z.nativeEnum(IssueCategory),

@@ -11,16 +11,27 @@ import { LedgerEntry } from './ledger-entry.entity';
 
 /** One set per request: everything a list of requests needs is fetched in one statement per field. */
 export function issueLoaders(ds: DataSource, services: { issue: IssueService; events: IssueEventService }, viewer: Viewer) {
-  const byIssue = <T extends { issueId: string }>(entity: new () => T, order: [keyof T & string, 'ASC'][]) =>
-    groupLoader(rowsByKeys(ds, entity, { key: 'issueId', order }), (r: T) => r.issueId);
+  const byIssue = <T extends { issueId: string }>(entity: new () => T, order: [keyof T & string, 'ASC'][]) => groupLoader(rowsByKeys(ds, entity, { key: 'issueId', order }), (r: T) => r.issueId);
   return {
     issue: byIdLoader((ids) => services.issue.byIds(ids)),
     plan: byIdLoader(rowsByKeys(ds, Plan)),
-    ledgerByIssue: byIssue(LedgerEntry, [['createdAt', 'ASC'], ['id', 'ASC']]),
-    feedbackByIssue: byIssue(Feedback, [['givenAt', 'ASC'], ['id', 'ASC']]),
-    evaluationsByIssue: byIssue(Evaluation, [['evaluatedAt', 'ASC'], ['id', 'ASC']]),
+    ledgerByIssue: byIssue(LedgerEntry, [
+      ['createdAt', 'ASC'],
+      ['id', 'ASC'],
+    ]),
+    feedbackByIssue: byIssue(Feedback, [
+      ['givenAt', 'ASC'],
+      ['id', 'ASC'],
+    ]),
+    evaluationsByIssue: byIssue(Evaluation, [
+      ['evaluatedAt', 'ASC'],
+      ['id', 'ASC'],
+    ]),
     outcomesByIssue: byIssue(Outcome, [['position', 'ASC']]),
-    plansByIssue: byIssue(Plan, [['proposedAt', 'ASC'], ['id', 'ASC']]),
+    plansByIssue: byIssue(Plan, [
+      ['proposedAt', 'ASC'],
+      ['id', 'ASC'],
+    ]),
     /** Whether this request's viewer supports each issue; anonymous viewers support nothing. */
     viewerSupports: new DataLoader<string, boolean>(async (ids) => {
       const valid = ids.filter(isUuid);

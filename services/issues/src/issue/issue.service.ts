@@ -22,7 +22,10 @@ import { parseIssueFilter, parseRaiseIssue, type IssueFilter, type RaiseIssueInp
 import { applyIssueFilter, ISSUE_KEYSET } from './issue.query';
 
 export type Clock = () => Date;
-export interface PageArgs { first?: number | null; after?: string | null }
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
 export type IssuePage = Page<Issue> & { totalCount: number };
 
 /** The display name written into events and records. */
@@ -78,7 +81,11 @@ export class IssueService {
       [valid.map((k) => k.communityId), valid.map((k) => k.category), FINISHED_STATUSES],
     );
     if (!ids.length) return [];
-    return this.base().where('i.id IN (:...ids)', { ids: ids.map((r) => r.id) }).orderBy('i.raised_at', 'DESC').addOrderBy('i.id', 'DESC').getMany();
+    return this.base()
+      .where('i.id IN (:...ids)', { ids: ids.map((r) => r.id) })
+      .orderBy('i.raised_at', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .getMany();
   }
 
   /**

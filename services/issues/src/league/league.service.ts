@@ -44,8 +44,7 @@ export class LeagueService {
   async entries(q: LeagueQuery): Promise<LeagueEntry[]> {
     const scope = scopeOf(q.scope);
     const params: unknown[] = [q.fromAt, q.toAt, q.fromDay, q.toDay, this.today(), q.kind];
-    const inScope =
-      scope.kind === 'city' ? 'true' : scope.kind === 'community' ? `i.community_id = $${params.push(scope.communityId)}::uuid` : `i.subdistrict = $${params.push(scope.subdistrict)}`;
+    const inScope = scope.kind === 'city' ? 'true' : scope.kind === 'community' ? `i.community_id = $${params.push(scope.communityId)}::uuid` : `i.subdistrict = $${params.push(scope.subdistrict)}`;
     const inPeriod = (col: string) => `(${col} >= coalesce($1::timestamptz, '-infinity') AND ${col} < $2::timestamptz)`;
     const rows: LeagueEntry[] = await this.ds.query(
       `WITH x AS (

@@ -21,21 +21,18 @@ export interface LockedIssue {
  * serialised and the loser sees the winner's status), lets `fn` check and write, then appends
  * the events `fn` returns — all in one transaction. Any error rolls everything back.
  */
-export async function changeIssue<T>(
-  ds: DataSource,
-  issueId: string,
-  field: string,
-  fn: (runner: QueryRunner, issue: LockedIssue) => Promise<{ events: EventDraft[]; result: T }>,
-): Promise<T> {
+export async function changeIssue<T>(ds: DataSource, issueId: string, field: string, fn: (runner: QueryRunner, issue: LockedIssue) => Promise<{ events: EventDraft[]; result: T }>): Promise<T> {
   if (!isUuid(issueId)) throw new NotFoundError('Issue', issueId, field);
   return inTransaction(ds, async (runner) => {
-    const [issue] = (await runner.query(
-      `SELECT id, status, level, community_id, subdistrict, session_id, category, reporter_id, support_count FROM issues.issue WHERE id = $1 FOR UPDATE`,
-      [issueId],
-    )) as LockedIssue[];
+    const [issue] = (await runner.query(`SELECT id, status, level, community_id, subdistrict, session_id, category, reporter_id, support_count FROM issues.issue WHERE id = $1 FOR UPDATE`, [
+      issueId,
+    ])) as LockedIssue[];
     if (!issue) throw new NotFoundError('Issue', issueId, field);
     const { events, result } = await fn(runner, issue);
-    await appendEvents(runner, events.map((event) => ({ subject: issue, event })));
+    await appendEvents(
+      runner,
+      events.map((event) => ({ subject: issue, event })),
+    );
     return result;
   });
 }

@@ -38,12 +38,7 @@ export class LoopResolver {
   }
 
   @Mutation(() => Issue, { description: 'STAFF of the community: SUBMITTED -> RESOLVED' })
-  resolveOnSite(
-    @Arg('id', () => ID) id: string,
-    @Arg('note') note: string,
-    @Arg('outcomes', () => [OutcomeInput], { nullable: true }) outcomes: OutcomeInput[] | null,
-    @Ctx() ctx: IssuesContext,
-  ) {
+  resolveOnSite(@Arg('id', () => ID) id: string, @Arg('note') note: string, @Arg('outcomes', () => [OutcomeInput], { nullable: true }) outcomes: OutcomeInput[] | null, @Ctx() ctx: IssuesContext) {
     return ctx.services.loop.resolveOnSite(ctx.viewer, id, note, outcomes);
   }
 

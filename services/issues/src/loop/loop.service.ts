@@ -52,16 +52,22 @@ export class LoopService {
     return this.run(viewer, issueId, 'issueId', async (q, issue) => {
       requireStaffOf(viewer, issue.community_id);
       expectMove(issue.status, 'addLedgerEntry');
-      await q.query(
-        `INSERT INTO issues.ledger_entry (issue_id, measure, responsible_person, responsible_unit, deadline) VALUES ($1, $2, $3, $4, $5)`,
-        [issueId, data.measure, data.responsiblePerson, data.responsibleUnit, data.deadline],
-      );
+      await q.query(`INSERT INTO issues.ledger_entry (issue_id, measure, responsible_person, responsible_unit, deadline) VALUES ($1, $2, $3, $4, $5)`, [
+        issueId,
+        data.measure,
+        data.responsiblePerson,
+        data.responsibleUnit,
+        data.deadline,
+      ]);
       if (issue.status !== IN_PROGRESS) await q.query(`UPDATE issues.issue SET status = $2 WHERE id = $1`, [issueId, IN_PROGRESS]);
       const actor = actorOf(viewer);
       const note = `${data.measure} (截止 ${data.deadline}, ${data.responsibleUnit} ${data.responsiblePerson})`;
       const events: EventDraft[] =
         issue.status === RECTIFYING
-          ? [{ kind: IssueEventKind.RECTIFICATION_STARTED, actor, from: RECTIFYING, to: IN_PROGRESS }, { kind: IssueEventKind.LEDGER_ADDED, actor, note }]
+          ? [
+              { kind: IssueEventKind.RECTIFICATION_STARTED, actor, from: RECTIFYING, to: IN_PROGRESS },
+              { kind: IssueEventKind.LEDGER_ADDED, actor, note },
+            ]
           : issue.status === CLAIMED
             ? [{ kind: IssueEventKind.LEDGER_ADDED, actor, note, from: CLAIMED, to: IN_PROGRESS }]
             : [{ kind: IssueEventKind.LEDGER_ADDED, actor, note }];
@@ -104,7 +110,13 @@ export class LoopService {
         throw new ForbiddenError('仅限提出人或该社区工作人员评价 (only the reporter, or STAFF of the community on their behalf)');
       }
       const to = expectMove(issue.status, data.satisfied ? 'evaluateSatisfied' : 'evaluateUnsatisfied');
-      await q.query(`INSERT INTO issues.evaluation (issue_id, satisfied, rating, comment, evaluated_by) VALUES ($1, $2, $3, $4, $5)`, [issueId, data.satisfied, data.rating, data.comment, actorOf(viewer)]);
+      await q.query(`INSERT INTO issues.evaluation (issue_id, satisfied, rating, comment, evaluated_by) VALUES ($1, $2, $3, $4, $5)`, [
+        issueId,
+        data.satisfied,
+        data.rating,
+        data.comment,
+        actorOf(viewer),
+      ]);
       await q.query(`UPDATE issues.issue SET status = $2, resolved_at = CASE WHEN $2 = 'RESOLVED' THEN now() ELSE resolved_at END WHERE id = $1`, [issueId, to]);
       const note = `${data.satisfied ? '满意' : '不满意'} ${data.rating}/5${data.comment ? `: ${data.comment}` : ''}`;
       return { result: undefined, events: [{ kind: IssueEventKind.EVALUATED, actor: actorOf(viewer), note, from: issue.status, to }] };
@@ -133,10 +145,13 @@ export class LoopService {
       requireStaffOf(viewer, issue.community_id);
       const to = expectMove(issue.status, 'resolveOnSite');
       if (items.length) {
-        await q.query(
-          `INSERT INTO issues.outcome (issue_id, kind, quantity, note, position) SELECT $1, k, n, t, p FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS u(k, n, t, p)`,
-          [id, items.map((o) => o.kind), items.map((o) => o.quantity), items.map((o) => o.note), items.map((_, i) => i)],
-        );
+        await q.query(`INSERT INTO issues.outcome (issue_id, kind, quantity, note, position) SELECT $1, k, n, t, p FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS u(k, n, t, p)`, [
+          id,
+          items.map((o) => o.kind),
+          items.map((o) => o.quantity),
+          items.map((o) => o.note),
+          items.map((_, i) => i),
+        ]);
       }
       await q.query(`UPDATE issues.issue SET status = $2, resolved_on_site = true, resolved_at = now() WHERE id = $1`, [id, to]);
       return { result: undefined, events: [{ kind: IssueEventKind.RESOLVED, actor: actorOf(viewer), note: body, from: issue.status, to }] };

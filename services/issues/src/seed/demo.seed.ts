@@ -160,8 +160,26 @@ export function issueRows(i: DemoIssue): IssueRows {
   }
 
   out.issue = [
-    i.id, i.title, i.description, i.category, state.status, level, i.communityId, i.subdistrict, i.gridId, i.sessionId, i.raisedAt, i.raisedBy, i.reporterId,
-    i.reporterContact, onSite, claim?.department ?? null, claim?.claimedBy ?? null, claim?.at ?? null, resolvedAt, i.supporters.length,
+    i.id,
+    i.title,
+    i.description,
+    i.category,
+    state.status,
+    level,
+    i.communityId,
+    i.subdistrict,
+    i.gridId,
+    i.sessionId,
+    i.raisedAt,
+    i.raisedBy,
+    i.reporterId,
+    i.reporterContact,
+    onSite,
+    claim?.department ?? null,
+    claim?.claimedBy ?? null,
+    claim?.at ?? null,
+    resolvedAt,
+    i.supporters.length,
   ];
   return out;
 }
@@ -189,12 +207,38 @@ export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildD
     await insertRows(
       q,
       'issue',
-      ['id', 'title', 'description', 'category', 'status', 'level', 'community_id', 'subdistrict', 'grid_id', 'session_id', 'raised_at', 'raised_by', 'reporter_id',
-        'reporter_contact', 'resolved_on_site', 'claim_department', 'claimed_by', 'claimed_at', 'resolved_at', 'support_count'],
+      [
+        'id',
+        'title',
+        'description',
+        'category',
+        'status',
+        'level',
+        'community_id',
+        'subdistrict',
+        'grid_id',
+        'session_id',
+        'raised_at',
+        'raised_by',
+        'reporter_id',
+        'reporter_contact',
+        'resolved_on_site',
+        'claim_department',
+        'claimed_by',
+        'claimed_at',
+        'resolved_at',
+        'support_count',
+      ],
       all.map((r) => r.issue),
       onProgress,
     );
-    await insertRows(q, 'ledger_entry', ['id', 'issue_id', 'measure', 'responsible_person', 'responsible_unit', 'deadline', 'status', 'created_at', 'completed_at', 'overdue_at'], flat('ledger'), onProgress);
+    await insertRows(
+      q,
+      'ledger_entry',
+      ['id', 'issue_id', 'measure', 'responsible_person', 'responsible_unit', 'deadline', 'status', 'created_at', 'completed_at', 'overdue_at'],
+      flat('ledger'),
+      onProgress,
+    );
     await insertRows(q, 'feedback', ['id', 'issue_id', 'text', 'given_by', 'given_at'], flat('feedback'), onProgress);
     await insertRows(q, 'evaluation', ['id', 'issue_id', 'satisfied', 'rating', 'comment', 'evaluated_by', 'evaluated_at'], flat('evaluations'), onProgress);
     await insertRows(q, 'outcome', ['issue_id', 'kind', 'quantity', 'note', 'position'], flat('outcomes'), onProgress);
@@ -215,7 +259,21 @@ export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildD
       q,
       'issue_event',
       ['issue_id', 'kind', 'at', 'actor', 'note', 'from_status', 'to_status', 'community_id', 'subdistrict', 'session_id', 'category', 'plan_id', 'support_count'],
-      events.map(({ e }) => [e.issue.id, e.kind, e.at, e.actor, e.note ?? null, e.from ?? null, e.to ?? null, e.issue.communityId, e.issue.subdistrict, e.issue.sessionId, e.issue.category, e.planId ?? null, e.supportCount ?? null]),
+      events.map(({ e }) => [
+        e.issue.id,
+        e.kind,
+        e.at,
+        e.actor,
+        e.note ?? null,
+        e.from ?? null,
+        e.to ?? null,
+        e.issue.communityId,
+        e.issue.subdistrict,
+        e.issue.sessionId,
+        e.issue.category,
+        e.planId ?? null,
+        e.supportCount ?? null,
+      ]),
       onProgress,
     );
     onProgress?.(`issues: ${all.length} requests seeded`);

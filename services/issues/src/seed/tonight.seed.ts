@@ -22,13 +22,14 @@ export async function seedTonight(dataSource: DataSource, t: DemoTonight): Promi
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [i.id, i.title, i.description, i.category, t.community.id, t.community.subdistrict, t.live.id, i.raisedAt, i.raisedBy, `demo-reporter-${i.id.slice(0, 8)}`, i.supporters.length],
       );
-      if (i.supporters.length)
-        await q.query(`INSERT INTO issues.support (issue_id, supporter_id, supported_at) SELECT $1, unnest($2::text[]), $3`, [i.id, i.supporters, i.raisedAt]);
+      if (i.supporters.length) await q.query(`INSERT INTO issues.support (issue_id, supporter_id, supported_at) SELECT $1, unnest($2::text[]), $3`, [i.id, i.supporters, i.raisedAt]);
       // The reporter and the supporters follow it, as raising and supporting would have made them (issue 14).
-      await q.query(
-        `INSERT INTO issues.follow (issue_id, follower_id, followed_at) SELECT $1, unnest(array_prepend($2::text, $3::text[])), $4 ON CONFLICT DO NOTHING`,
-        [i.id, `demo-reporter-${i.id.slice(0, 8)}`, i.supporters, i.raisedAt],
-      );
+      await q.query(`INSERT INTO issues.follow (issue_id, follower_id, followed_at) SELECT $1, unnest(array_prepend($2::text, $3::text[])), $4 ON CONFLICT DO NOTHING`, [
+        i.id,
+        `demo-reporter-${i.id.slice(0, 8)}`,
+        i.supporters,
+        i.raisedAt,
+      ]);
     }
     const p = t.plan;
     const count = (s: string) => p.votes.filter((v) => v.stance === s).length;

@@ -14,9 +14,19 @@ import { tallyNote } from './vote-window';
  */
 export async function sweepDueVotes(ds: DataSource): Promise<number> {
   return inTransaction(ds, async (q) => {
-    const closed: { plan_id: string; votes_for: number; votes_against: number; votes_abstain: number; id: string; community_id: string; subdistrict: string; session_id: string | null; category: string; support_count: number }[] =
-      await q.query(
-        `WITH due AS (
+    const closed: {
+      plan_id: string;
+      votes_for: number;
+      votes_against: number;
+      votes_abstain: number;
+      id: string;
+      community_id: string;
+      subdistrict: string;
+      session_id: string | null;
+      category: string;
+      support_count: number;
+    }[] = await q.query(
+      `WITH due AS (
            SELECT id FROM issues.plan
            WHERE vote_closed_at IS NULL AND vote_closes_at <= now() AND status = 'OPEN'
            ORDER BY vote_closes_at, id
@@ -29,7 +39,7 @@ export async function sweepDueVotes(ds: DataSource): Promise<number> {
          SELECT c.id AS plan_id, c.votes_for, c.votes_against, c.votes_abstain, i.id, i.community_id, i.subdistrict, i.session_id, i.category, i.support_count
          FROM closed c JOIN issues.issue i ON i.id = c.issue_id
          ORDER BY c.vote_closes_at, c.id`,
-      );
+    );
     await appendEvents(
       q,
       closed.map((c) => ({

@@ -32,12 +32,12 @@ export class VotesResolver {
     return ctx.services.votes.decide(ctx.viewer, planId, adopt);
   }
 
-  @Mutation(() => Plan, { description: 'added: STAFF of the community; (re)opens an undecided plan\'s vote, closing by itself at closesAt if given' })
+  @Mutation(() => Plan, { description: "added: STAFF of the community; (re)opens an undecided plan's vote, closing by itself at closesAt if given" })
   openPlanVote(@Arg('planId', () => ID) planId: string, @Arg('closesAt', () => Date, { nullable: true }) closesAt: Date | null, @Ctx() ctx: IssuesContext) {
     return ctx.services.votes.openVote(ctx.viewer, planId, closesAt ?? null);
   }
 
-  @Mutation(() => Plan, { description: 'added: STAFF of the community; closes the plan\'s vote now (the plan stays undecided)' })
+  @Mutation(() => Plan, { description: "added: STAFF of the community; closes the plan's vote now (the plan stays undecided)" })
   closePlanVote(@Arg('planId', () => ID) planId: string, @Ctx() ctx: IssuesContext) {
     return ctx.services.votes.closeVote(ctx.viewer, planId);
   }

@@ -152,11 +152,10 @@ export class VotesService {
       const actor = actorOf(viewer);
       const events: EventDraft[] = [{ kind: IssueEventKind.PLAN_DECIDED, actor, planId, note: to }];
       if (adopt) {
-        const others = await returning<{ id: string }>(
-          q,
-          `UPDATE issues.plan SET status = 'REJECTED', decided_at = now() WHERE issue_id = $1 AND id <> $2 AND status = 'OPEN' RETURNING id`,
-          [issueId, planId],
-        );
+        const others = await returning<{ id: string }>(q, `UPDATE issues.plan SET status = 'REJECTED', decided_at = now() WHERE issue_id = $1 AND id <> $2 AND status = 'OPEN' RETURNING id`, [
+          issueId,
+          planId,
+        ]);
         for (const o of others) events.push({ kind: IssueEventKind.PLAN_DECIDED, actor, planId: o.id, note: `REJECTED (采纳了另一方案 another plan was adopted)` });
       }
       return { result: undefined, events };

@@ -14,5 +14,11 @@ export class CreateCommunityInput {
 const createCommunitySchema = z.object({ name: text(50), subdistrict: text(50) });
 export const parseCreateCommunity = (input: CreateCommunityInput) => parseInput(createCommunitySchema, input);
 
-const addGridSchema = z.object({ name: text(50), gridWorker: z.string().nullish().transform((s) => (s?.trim() ? s.trim() : null)) });
+const addGridSchema = z.object({
+  name: text(50),
+  gridWorker: z
+    .string()
+    .nullish()
+    .transform((s) => (s?.trim() ? s.trim() : null)),
+});
 export const parseAddGrid = (args: { name: string; gridWorker?: string | null }) => parseInput(addGridSchema, args, '');

@@ -24,12 +24,7 @@ export class CommunityResolver {
   }
 
   @Mutation(() => Grid, { description: 'ADMIN' })
-  addGrid(
-    @Arg('communityId', () => ID) communityId: string,
-    @Arg('name') name: string,
-    @Arg('gridWorker', () => String, { nullable: true }) gridWorker: string | null,
-    @Ctx() ctx: SessionsContext,
-  ) {
+  addGrid(@Arg('communityId', () => ID) communityId: string, @Arg('name') name: string, @Arg('gridWorker', () => String, { nullable: true }) gridWorker: string | null, @Ctx() ctx: SessionsContext) {
     requireRole(ctx.viewer, 'ADMIN');
     return ctx.services.community.addGrid(communityId, { name, gridWorker });
   }

@@ -10,8 +10,24 @@ import { TopicProposal } from '../topic/topic.entity';
 
 /** Only what `Session` shows publicly; times are Asia/Shanghai wall-clock. */
 export const SESSIONS_CSV_HEADER = [
-  'id', '标题', '社区ID', '社区', '街道', '主题', '场地', '主持人', '计划时间', '开始时间', '结束时间', '状态',
-  '居民', '党员', '干部', '代表', '政协委员', '合计',
+  'id',
+  '标题',
+  '社区ID',
+  '社区',
+  '街道',
+  '主题',
+  '场地',
+  '主持人',
+  '计划时间',
+  '开始时间',
+  '结束时间',
+  '状态',
+  '居民',
+  '党员',
+  '干部',
+  '代表',
+  '政协委员',
+  '合计',
 ] as const;
 
 const filterSchema = z.object({
@@ -47,9 +63,23 @@ async function* rows(ds: DataSource, batches: AsyncIterable<Session[]>) {
     yield batch.map((s) => {
       const c = community.get(s.communityId);
       return [
-        s.id, s.title, s.communityId, c?.name, c?.subdistrict, s.themeId ? theme.get(s.themeId) : null, s.venue, s.host,
-        shanghaiDateTime(s.scheduledAt), shanghaiDateTime(s.startedAt), shanghaiDateTime(s.endedAt), s.status,
-        s.residents, s.partyMembers, s.cadres, s.deputies, s.cppccMembers,
+        s.id,
+        s.title,
+        s.communityId,
+        c?.name,
+        c?.subdistrict,
+        s.themeId ? theme.get(s.themeId) : null,
+        s.venue,
+        s.host,
+        shanghaiDateTime(s.scheduledAt),
+        shanghaiDateTime(s.startedAt),
+        shanghaiDateTime(s.endedAt),
+        s.status,
+        s.residents,
+        s.partyMembers,
+        s.cadres,
+        s.deputies,
+        s.cppccMembers,
         s.residents + s.partyMembers + s.cadres + s.deputies + s.cppccMembers,
       ];
     });

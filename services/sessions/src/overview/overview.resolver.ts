@@ -10,7 +10,7 @@ import { Overview, type OverviewFigures, type OverviewKey } from './overview.ent
  */
 @Resolver(() => Overview)
 export class OverviewResolver {
-  @Query(() => Overview, { description: 'Analysts\' overview; from defaults to the first day with any record, to to today (Asia/Shanghai)' })
+  @Query(() => Overview, { description: "Analysts' overview; from defaults to the first day with any record, to to today (Asia/Shanghai)" })
   overview(
     @Arg('scope', () => ID, { nullable: true, defaultValue: 'city' }) scope: string | null,
     @Arg('from', () => CalendarDateScalar, { nullable: true }) from: string | null,

@@ -3,13 +3,11 @@ import type { DataSource } from 'typeorm';
 import { parseScope, scopeParams, scopePredicate } from './overview.scope';
 import type { OverviewFigures, OverviewKey } from './overview.entity';
 
-
 export interface OverviewArgs {
   scope?: string | null;
   from?: string | null;
   to?: string | null;
 }
-
 
 const maxDay = (a: string, b: string) => (a > b ? a : b);
 const minDay = (a: string, b: string) => (a < b ? a : b);
@@ -90,13 +88,7 @@ export class OverviewService {
          FROM sessions.topic_proposal t
          WHERE t.proposed_at >= k.from_at AND t.proposed_at < k.to_at AND ${scopePredicate('t', 'k.community_id', 'k.subdistrict')}
        ) t`,
-      [
-        keys.map((_, i) => i),
-        scopes.map(([c]) => c),
-        scopes.map(([, s]) => s),
-        keys.map((k) => shanghaiDayStart(k.from)),
-        keys.map((k) => shanghaiDayEnd(k.to)),
-      ],
+      [keys.map((_, i) => i), scopes.map(([c]) => c), scopes.map(([, s]) => s), keys.map((k) => shanghaiDayStart(k.from)), keys.map((k) => shanghaiDayEnd(k.to))],
     )) as { i: number; held: number; attendance: number; households: number; topics: number }[];
     const byIndex = new Map(rows.map((r) => [r.i, r]));
     return keys.map((_, i) => {

@@ -32,7 +32,12 @@ export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildD
     const firstRecord = new Date(Math.min(...world.visits.map((v) => v.visitedAt.getTime()), ...world.topics.map((t) => t.proposedAt.getTime())));
     const founded = new Date(Date.UTC(firstRecord.getUTCFullYear(), firstRecord.getUTCMonth(), 1) - 8 * 3_600_000);
 
-    const n1 = await bulkInsert(runner, 'sessions.community', ['id', 'name', 'subdistrict', 'created_at'], world.communities.map((c) => [c.id, c.name, c.subdistrict, founded]));
+    const n1 = await bulkInsert(
+      runner,
+      'sessions.community',
+      ['id', 'name', 'subdistrict', 'created_at'],
+      world.communities.map((c) => [c.id, c.name, c.subdistrict, founded]),
+    );
     const n2 = await bulkInsert(
       runner,
       'sessions.grid',
@@ -54,12 +59,45 @@ export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildD
     const n4 = await bulkInsert(
       runner,
       'sessions.session',
-      ['id', 'community_id', 'title', 'theme_id', 'venue', 'host', 'scheduled_at', 'started_at', 'ended_at', 'status',
-        'residents', 'party_members', 'cadres', 'deputies', 'cppcc_members', 'minutes', 'cancel_reason', 'created_at'],
+      [
+        'id',
+        'community_id',
+        'title',
+        'theme_id',
+        'venue',
+        'host',
+        'scheduled_at',
+        'started_at',
+        'ended_at',
+        'status',
+        'residents',
+        'party_members',
+        'cadres',
+        'deputies',
+        'cppcc_members',
+        'minutes',
+        'cancel_reason',
+        'created_at',
+      ],
       world.sessions.map((s) => [
-        s.id, s.communityId, s.title, s.themeId, s.venue, s.host, s.scheduledAt, s.startedAt, s.endedAt, s.status,
-        s.attendance.residents, s.attendance.partyMembers, s.attendance.cadres, s.attendance.deputies, s.attendance.cppccMembers,
-        s.minutes, s.cancelReason, decided.get(s.themeId) ?? s.scheduledAt,
+        s.id,
+        s.communityId,
+        s.title,
+        s.themeId,
+        s.venue,
+        s.host,
+        s.scheduledAt,
+        s.startedAt,
+        s.endedAt,
+        s.status,
+        s.attendance.residents,
+        s.attendance.partyMembers,
+        s.attendance.cadres,
+        s.attendance.deputies,
+        s.attendance.cppccMembers,
+        s.minutes,
+        s.cancelReason,
+        decided.get(s.themeId) ?? s.scheduledAt,
       ]),
     );
     progress(`sessions: ${n4} sessions`);

@@ -24,7 +24,21 @@ export async function seedTonight(dataSource: DataSource, t: DemoTonight): Promi
       const rows = (await q.query(
         `INSERT INTO sessions.session (id, community_id, title, theme_id, venue, host, scheduled_at, started_at, status, residents, party_members, cadres, deputies, cppcc_members, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'LIVE', $9, $10, $11, $12, $13, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [t.live.id, t.live.communityId, t.live.title, t.live.themeId, t.live.venue, t.live.host, t.live.scheduledAt, t.live.startedAt, a.residents, a.partyMembers, a.cadres, a.deputies, a.cppccMembers],
+        [
+          t.live.id,
+          t.live.communityId,
+          t.live.title,
+          t.live.themeId,
+          t.live.venue,
+          t.live.host,
+          t.live.scheduledAt,
+          t.live.startedAt,
+          a.residents,
+          a.partyMembers,
+          a.cadres,
+          a.deputies,
+          a.cppccMembers,
+        ],
       )) as unknown[];
       inserted += rows.length;
     }

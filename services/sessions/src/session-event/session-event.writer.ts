@@ -19,9 +19,13 @@ export async function appendSessionEvent(runner: QueryRunner, e: SessionEventRow
   // With tracing on, the row keeps this write's trace context for the relay and the gateway.
   await withSpan('outbox write', { attributes: { 'plaza.outbox': 'sessions.session_event', 'plaza.events': 1 } }, async () => {
     await runner.query(`SELECT pg_advisory_xact_lock(hashtext('sessions.session_event'))`);
-    await runner.query(
-      `INSERT INTO sessions.session_event (kind, community_id, session_id, topic_id, actor, traceparent) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [e.kind, e.communityId, e.sessionId ?? null, e.topicId ?? null, e.actor ?? null, currentTraceparent()],
-    );
+    await runner.query(`INSERT INTO sessions.session_event (kind, community_id, session_id, topic_id, actor, traceparent) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      e.kind,
+      e.communityId,
+      e.sessionId ?? null,
+      e.topicId ?? null,
+      e.actor ?? null,
+      currentTraceparent(),
+    ]);
   });
 }

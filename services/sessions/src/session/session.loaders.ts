@@ -29,13 +29,22 @@ export function sessionLoaders(ds: DataSource) {
   return {
     session: byIdLoader(rowsByKeys(ds, Session)),
     sessionsByTheme: groupLoader(
-      rowsByKeys(ds, Session, { key: 'themeId', order: [['scheduledAt', 'DESC'], ['id', 'DESC']] }),
+      rowsByKeys(ds, Session, {
+        key: 'themeId',
+        order: [
+          ['scheduledAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+      }),
       (s) => s.themeId!,
     ),
-    sessionsByCommunity: batchByArgs((communityIds: string[], args: SessionPageArgs) => {
-      const qb = ds.getRepository(Session).createQueryBuilder('s');
-      if (args.status) qb.where('s.status = :status', { status: args.status });
-      return partitionedKeysetPage(qb, 's.community_id', (s) => s.communityId, communityIds, sessionKeyset, args);
-    }, emptyPage<Session>),
+    sessionsByCommunity: batchByArgs(
+      (communityIds: string[], args: SessionPageArgs) => {
+        const qb = ds.getRepository(Session).createQueryBuilder('s');
+        if (args.status) qb.where('s.status = :status', { status: args.status });
+        return partitionedKeysetPage(qb, 's.community_id', (s) => s.communityId, communityIds, sessionKeyset, args);
+      },
+      emptyPage<Session>,
+    ),
   };
 }

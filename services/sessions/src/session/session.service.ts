@@ -87,7 +87,7 @@ export class SessionService {
       const session = await repo.save(repo.create({ ...data, status: SessionStatus.PLANNED }));
       await appendSessionEvent(runner, { kind: 'SCHEDULED', communityId: session.communityId, sessionId: session.id, topicId: session.themeId, actor: viewer.id });
       // Re-read so defaults (attendance zeros) are on the returned row.
-      return (await repo.findOneByOrFail({ id: session.id }));
+      return await repo.findOneByOrFail({ id: session.id });
     });
   }
 
@@ -102,7 +102,8 @@ export class SessionService {
     requireSignedIn(viewer);
     const counts = parseAttendance(input);
     return this.change(viewer, sessionId, 'sessionId', 'ATTENDANCE_UPDATED', (s) => {
-      if (!ATTENDANCE_OPEN.has(s.status)) throw new ConflictError(s.status, SessionStatus.LIVE, `只能为进行中或已结束的夜话记录出席 (attendance needs a LIVE or CLOSED session, this one is ${s.status})`);
+      if (!ATTENDANCE_OPEN.has(s.status))
+        throw new ConflictError(s.status, SessionStatus.LIVE, `只能为进行中或已结束的夜话记录出席 (attendance needs a LIVE or CLOSED session, this one is ${s.status})`);
       return counts;
     });
   }

@@ -20,10 +20,13 @@ export interface TopicPageArgs {
 export function topicLoaders(ds: DataSource) {
   return {
     topic: byIdLoader(rowsByKeys(ds, TopicProposal)),
-    topicsByCommunity: batchByArgs((communityIds: string[], args: TopicPageArgs) => {
-      const qb = ds.getRepository(TopicProposal).createQueryBuilder('t');
-      if (args.status) qb.where('t.status = :status', { status: args.status });
-      return partitionedKeysetPage(qb, 't.community_id', (t) => t.communityId, communityIds, topicKeyset, args);
-    }, emptyPage<TopicProposal>),
+    topicsByCommunity: batchByArgs(
+      (communityIds: string[], args: TopicPageArgs) => {
+        const qb = ds.getRepository(TopicProposal).createQueryBuilder('t');
+        if (args.status) qb.where('t.status = :status', { status: args.status });
+        return partitionedKeysetPage(qb, 't.community_id', (t) => t.communityId, communityIds, topicKeyset, args);
+      },
+      emptyPage<TopicProposal>,
+    ),
   };
 }

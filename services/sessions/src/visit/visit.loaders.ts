@@ -18,8 +18,7 @@ export interface VisitPageArgs {
 export function visitLoaders(ds: DataSource) {
   return {
     visitsByCommunity: batchByArgs(
-      (communityIds: string[], args: VisitPageArgs) =>
-        partitionedKeysetPage(ds.getRepository(Visit).createQueryBuilder('v'), 'v.community_id', (v) => v.communityId, communityIds, visitKeyset, args),
+      (communityIds: string[], args: VisitPageArgs) => partitionedKeysetPage(ds.getRepository(Visit).createQueryBuilder('v'), 'v.community_id', (v) => v.communityId, communityIds, visitKeyset, args),
       emptyPage<Visit>,
     ),
   };

@@ -35,12 +35,14 @@ const recordActivitySchema = z.object({
   title: text(100),
   heldAt: z.date().refine((d) => d.getTime() <= Date.now() + HELD_AT_FUTURE_SLACK_MS, { message: '不能晚于明天 (must not be more than a day in the future)' }),
   beneficiaries: count(),
-  volunteerHours: z
-    .number()
-    .finite('必须是有限数 (must be finite)')
-    .min(0, '不能为负数 (must be >= 0)')
-    .max(MAX_VOLUNTEER_HOURS, `不能超过 ${MAX_VOLUNTEER_HOURS} (at most ${MAX_VOLUNTEER_HOURS})`),
-  sessionId: z.string().nullish().transform((v) => v ?? null),
-  issueId: z.string().nullish().transform((v) => v ?? null),
+  volunteerHours: z.number().finite('必须是有限数 (must be finite)').min(0, '不能为负数 (must be >= 0)').max(MAX_VOLUNTEER_HOURS, `不能超过 ${MAX_VOLUNTEER_HOURS} (at most ${MAX_VOLUNTEER_HOURS})`),
+  sessionId: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  issueId: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export const parseRecordActivity = (input: RecordActivityInput) => parseInput(recordActivitySchema, input);

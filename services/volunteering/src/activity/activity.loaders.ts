@@ -8,12 +8,17 @@ export function activityLoaders(ds: DataSource) {
   return {
     activity: byIdLoader(rowsByKeys(ds, Activity)),
     activitiesBySession: groupLoader(
-      rowsByKeys(ds, Activity, { key: 'sessionId', order: [['heldAt', 'DESC'], ['id', 'DESC']] }),
+      rowsByKeys(ds, Activity, {
+        key: 'sessionId',
+        order: [
+          ['heldAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+      }),
       (a) => a.sessionId!,
     ),
     activitiesByTeam: batchByArgs(
-      (teamIds: string[], args: PageArgs) =>
-        partitionedKeysetPage(ds.getRepository(Activity).createQueryBuilder('a'), 'a.team_id', (a) => a.teamId, teamIds, activityKeyset, args),
+      (teamIds: string[], args: PageArgs) => partitionedKeysetPage(ds.getRepository(Activity).createQueryBuilder('a'), 'a.team_id', (a) => a.teamId, teamIds, activityKeyset, args),
       () => emptyPage<Activity>(),
     ),
   };

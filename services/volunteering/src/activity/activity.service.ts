@@ -58,10 +58,7 @@ export class ActivityService {
     const data = parseRecordActivity(input);
     const team = await this.teams.require(data.teamId, 'input.teamId');
     requireStaffOf(viewer, team.communityId);
-    const [session, issue] = await Promise.all([
-      data.sessionId ? this.directory.session(data.sessionId) : null,
-      data.issueId ? this.directory.issue(data.issueId) : null,
-    ]);
+    const [session, issue] = await Promise.all([data.sessionId ? this.directory.session(data.sessionId) : null, data.issueId ? this.directory.issue(data.issueId) : null]);
     if (data.sessionId) {
       if (!session) throw new NotFoundError('Session', data.sessionId, 'input.sessionId');
       if (session.communityId !== team.communityId) throw new BadUserInputError('input.sessionId', `夜话不属于该服务队所在社区 (session belongs to another community)`);

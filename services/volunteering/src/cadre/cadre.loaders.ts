@@ -8,14 +8,7 @@ export function cadreLoaders(ds: DataSource) {
   return {
     checkInsByCommunity: batchByArgs(
       (communityIds: string[], args: PageArgs) =>
-        partitionedKeysetPage(
-          ds.getRepository(CadreCheckIn).createQueryBuilder('c'),
-          'c.community_id',
-          (c) => c.communityId,
-          communityIds,
-          checkInKeyset,
-          args,
-        ),
+        partitionedKeysetPage(ds.getRepository(CadreCheckIn).createQueryBuilder('c'), 'c.community_id', (c) => c.communityId, communityIds, checkInKeyset, args),
       () => emptyPage<CadreCheckIn>(),
     ),
   };

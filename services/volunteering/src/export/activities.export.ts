@@ -34,9 +34,6 @@ async function* rows(ds: DataSource, batches: AsyncIterable<Activity[]>) {
     const teamIds = [...new Set(batch.map((a) => a.teamId))];
     const teams = await ds.getRepository(VolunteerTeam).find({ select: { id: true, name: true }, where: { id: In(teamIds) } });
     const teamName = new Map(teams.map((t) => [t.id, t.name]));
-    yield batch.map((a) => [
-      a.id, a.title, a.teamId, teamName.get(a.teamId), a.communityId, a.subdistrict, shanghaiDateTime(a.heldAt),
-      a.beneficiaries, a.volunteerHours, a.sessionId, a.issueId,
-    ]);
+    yield batch.map((a) => [a.id, a.title, a.teamId, teamName.get(a.teamId), a.communityId, a.subdistrict, shanghaiDateTime(a.heldAt), a.beneficiaries, a.volunteerHours, a.sessionId, a.issueId]);
   }
 }

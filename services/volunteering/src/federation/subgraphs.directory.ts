@@ -36,10 +36,7 @@ export class SubgraphDirectory implements ForeignDirectory {
   ) {}
 
   static fromUrls(urls: { sessionsUrl: string; issuesUrl: string }, gatewaySecret: string): SubgraphDirectory {
-    return new SubgraphDirectory(
-      new SubgraphClient(urls.sessionsUrl, gatewaySecret, 'volunteering'),
-      new SubgraphClient(urls.issuesUrl, gatewaySecret, 'volunteering'),
-    );
+    return new SubgraphDirectory(new SubgraphClient(urls.sessionsUrl, gatewaySecret, 'volunteering'), new SubgraphClient(urls.issuesUrl, gatewaySecret, 'volunteering'));
   }
 
   async community(id: string): Promise<CommunityInfo | null> {

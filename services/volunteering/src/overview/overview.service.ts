@@ -25,8 +25,7 @@ export class OverviewService {
     const parts = keys.map((key, i) => {
       const scope = scopeOf(key.scope);
       const scopeValue = scope.kind === 'community' ? param(scope.communityId) : scope.kind === 'subdistrict' ? param(scope.subdistrict) : null;
-      const inScope = (alias: string) =>
-        scope.kind === 'city' ? 'true' : scope.kind === 'community' ? `${alias}.community_id = ${scopeValue}::uuid` : `${alias}.subdistrict = ${scopeValue}`;
+      const inScope = (alias: string) => (scope.kind === 'city' ? 'true' : scope.kind === 'community' ? `${alias}.community_id = ${scopeValue}::uuid` : `${alias}.subdistrict = ${scopeValue}`);
       const from = `${param(shanghaiDayStart(key.from))}::timestamptz`;
       const to = `${param(shanghaiDayEnd(key.to))}::timestamptz`;
       // Teams and volunteers are a stock (everything that exists by `to`); the rest are flows

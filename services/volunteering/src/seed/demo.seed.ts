@@ -6,13 +6,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 const CHUNK = 500;
 
 /** One multi-row INSERT per chunk of `rows`; `columns` and each row's values in the same order. */
-async function insertRows(
-  q: QueryRunner,
-  table: string,
-  columns: string[],
-  rows: unknown[][],
-  onProgress?: (msg: string) => void,
-): Promise<void> {
+async function insertRows(q: QueryRunner, table: string, columns: string[], rows: unknown[][], onProgress?: (msg: string) => void): Promise<void> {
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
     const params: unknown[] = [];
@@ -28,11 +22,7 @@ async function insertRows(
  * plan's own timestamps. Idempotent: when the world's first team is already there, nothing is
  * written. An advisory lock makes two seeders started at once wait rather than collide.
  */
-export async function seedDemo(
-  dataSource: DataSource,
-  world: DemoWorld = buildDemoWorld(),
-  onProgress?: (msg: string) => void,
-): Promise<{ inserted: boolean }> {
+export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildDemoWorld(), onProgress?: (msg: string) => void): Promise<{ inserted: boolean }> {
   return inTransaction(dataSource, async (q) => {
     await q.query(`SELECT pg_advisory_xact_lock(hashtext('volunteering.seed-demo'))`);
     const first = world.teams[0];

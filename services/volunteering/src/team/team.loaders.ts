@@ -14,12 +14,24 @@ export function teamLoaders(ds: DataSource) {
   return {
     team: byIdLoader(rowsByKeys(ds, VolunteerTeam)),
     teamsByCommunity: groupLoader(
-      rowsByKeys(ds, VolunteerTeam, { key: 'communityId', order: [['createdAt', 'ASC'], ['id', 'ASC']] }),
+      rowsByKeys(ds, VolunteerTeam, {
+        key: 'communityId',
+        order: [
+          ['createdAt', 'ASC'],
+          ['id', 'ASC'],
+        ],
+      }),
       (t) => t.communityId,
     ),
     /** Team ids per issue; the teams themselves come through `team`, so two statements per batch. */
     assignmentsByIssue: groupLoader(
-      rowsByKeys(ds, TeamAssignment, { key: 'issueId', order: [['assignedAt', 'ASC'], ['teamId', 'ASC']] }),
+      rowsByKeys(ds, TeamAssignment, {
+        key: 'issueId',
+        order: [
+          ['assignedAt', 'ASC'],
+          ['teamId', 'ASC'],
+        ],
+      }),
       (a) => a.issueId,
     ),
     memberCount: byIdLoader(
@@ -35,8 +47,7 @@ export function teamLoaders(ds: DataSource) {
       (r) => r.teamId,
     ),
     membersPage: batchByArgs(
-      (teamIds: string[], args: PageArgs) =>
-        partitionedKeysetPage(ds.getRepository(Volunteer).createQueryBuilder('v'), 'v.team_id', (v) => v.teamId, teamIds, memberKeyset, args),
+      (teamIds: string[], args: PageArgs) => partitionedKeysetPage(ds.getRepository(Volunteer).createQueryBuilder('v'), 'v.team_id', (v) => v.teamId, teamIds, memberKeyset, args),
       () => emptyPage<Volunteer>(),
     ),
   };

@@ -86,13 +86,7 @@ export class TeamService {
     if (issue.communityId !== team.communityId) {
       throw new BadUserInputError('issueId', `诉求不属于该服务队所在社区 (issue ${issueId} belongs to another community)`);
     }
-    await this.ds
-      .createQueryBuilder()
-      .insert()
-      .into(TeamAssignment)
-      .values({ teamId: team.id, issueId: issue.id })
-      .orIgnore()
-      .execute();
+    await this.ds.createQueryBuilder().insert().into(TeamAssignment).values({ teamId: team.id, issueId: issue.id }).orIgnore().execute();
     return team;
   }
 }
