@@ -5,6 +5,8 @@ import { signIdentity } from './identity';
 import { ANONYMOUS, type Role, type Viewer } from './viewer';
 import { columnOf, namedType, type EventField, type EventRow } from './pubsub/event.contract';
 import { decodePayload, TOPIC_CONTRACTS, type TopicName } from './pubsub/topics';
+import { In, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { rowsByKeys } from './entity-rows';
 
 /**
  * Test helpers. Integration tests talk to the real PostgreSQL at DATABASE_URL (default
@@ -171,4 +173,29 @@ export async function eventTableProblems(
     problems.push((e as Error).message);
   }
   return problems;
+}
+
+/**
+ * The same rows read two ways, for the services' `rowsByKeys` tests: by `rowsByKeys` and by
+ * typeorm's `find`, for up to 40 distinct values of `key` present in the table. Without an order
+ * both lists are sorted by the entity's primary columns, so only their contents are compared.
+ */
+export async function rowsByKeysAndFind<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  key: keyof T & string,
+  order: [keyof T & string, 'ASC' | 'DESC'][] = [],
+): Promise<{ keys: number; fast: T[]; slow: T[] }> {
+  const repo = dataSource.getRepository(entity);
+  const some = [...new Set((await repo.find()).map((r) => r[key] as unknown).filter((k) => k != null))].slice(0, 40);
+  const fast = await rowsByKeys(dataSource, entity, { key, order })(some as string[]);
+  const slow = await repo.find({ where: { [key]: In(some) } as never, order: Object.fromEntries(order) as never });
+  if (!order.length) {
+    const primary = dataSource.getMetadata(entity).primaryColumns.map((c) => c.propertyName);
+    const id = (r: T) => primary.map((p) => String(r[p])).join('\u0000');
+    const byPrimary = (a: T, b: T) => id(a).localeCompare(id(b));
+    fast.sort(byPrimary);
+    slow.sort(byPrimary);
+  }
+  return { keys: some.length, fast, slow };
 }

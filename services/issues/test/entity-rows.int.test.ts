@@ -1,5 +1,5 @@
-import { rowsByKeys } from '@plaza/shared';
-import { In, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { rowsByKeysAndFind } from '@plaza/shared/testing';
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import { seedDemo } from '../src/seed/demo.seed';
 import { Issue } from '../src/issue/issue.entity';
 import { Evaluation, Feedback, Outcome } from '../src/issue/feedback.entity';
@@ -16,12 +16,8 @@ afterAll(() => h?.stop());
 
 /** The loaders behind `_entities` and an issue's lists read rows without typeorm's find: they must be what find gives. */
 async function sameAsFind<T extends ObjectLiteral>(entity: EntityTarget<T>, key: keyof T & string, order: [keyof T & string, 'ASC' | 'DESC'][] = []) {
-  const keys: string[] = (await h.dataSource.getRepository(entity).find()).map((r) => r[key]).filter((k) => k != null);
-  const some = [...new Set(keys)].slice(0, 40);
-  expect(some.length).toBeGreaterThan(1);
-  const fast = await rowsByKeys(h.dataSource, entity, { key, order })(some);
-  const slow = await h.dataSource.getRepository(entity).find({ where: { [key]: In(some) } as never, order: Object.fromEntries(order) as never });
-  if (!order.length) (fast.sort((a, b) => String(a.id).localeCompare(String(b.id))), slow.sort((a, b) => String(a.id).localeCompare(String(b.id))));
+  const { keys, fast, slow } = await rowsByKeysAndFind(h.dataSource, entity, key, order);
+  expect(keys).toBeGreaterThan(1);
   expect(fast.length).toBe(slow.length);
   expect(fast).toStrictEqual(slow);
 }
