@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,39 @@ export function freeLoopbackPort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * `n` distinct free loopback ports: all held open at once, then released together. Asked one by
+ * one, the OS may hand the same port out twice, and a cluster node whose port or bus port clashes
+ * exits at once.
+ */
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const srv = createServer();
+          srv.on('error', reject);
+          srv.listen(0, '127.0.0.1', () => resolve(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  return ports;
+}
+
+class NodeExitedError extends Error {}
+
+/** The last lines of a node's log, for the error (the directory is removed on stop). */
+function logTail(nodeDir: string): string {
+  try {
+    return readFileSync(join(nodeDir, 'redis.log'), 'utf8').trim().split('\n').slice(-3).join(' | ');
+  } catch {
+    return 'no log';
+  }
 }
 
 export interface RedisClusterOptions {
@@ -69,7 +102,8 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
   const server = o.redisServer ?? 'redis-server';
   const cli = o.redisCli ?? 'redis-cli';
   const nodes: RedisClusterNode[] = [];
-  for (let i = 0; i < count; i++) nodes.push({ port: await freeLoopbackPort(), busPort: await freeLoopbackPort(), process: null });
+  const ports = await distinctFreePorts(2 * count);
+  for (let i = 0; i < count; i++) nodes.push({ port: ports[2 * i]!, busPort: ports[2 * i + 1]!, process: null });
 
   const launch = async (node: RedisClusterNode) => {
     const nodeDir = join(dir, String(node.port));
@@ -117,7 +151,9 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
       } catch {
         /* not yet */
       }
-      if (Date.now() > until) throw new Error(`redis-server on ${node.port} did not answer within 10 s (log: ${nodeDir}/redis.log)`);
+      // Exited (a port taken meanwhile by another process: ports are free when picked, not reserved).
+      if (!node.process) throw new NodeExitedError(`redis-server on ${node.port} exited at start: ${logTail(nodeDir)}`);
+      if (Date.now() > until) throw new Error(`redis-server on ${node.port} did not answer within 10 s: ${logTail(nodeDir)}`);
       await sleep(50);
     }
   };
@@ -125,7 +161,10 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
   const info = async (port: number, ...args: string[]) => (await run(cli, ['-p', String(port), ...args], { timeout: 2000 })).stdout;
 
   const cluster: RedisCluster = {
-    nodesEnv: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
+    // A getter: a node's ports may change if its first launch could not bind them.
+    get nodesEnv() {
+      return nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+    },
     nodes,
     async masters() {
       const live = nodes.find((n) => n.process)!;
@@ -172,7 +211,18 @@ export async function startRedisCluster(o: RedisClusterOptions = {}): Promise<Re
   };
 
   try {
-    await Promise.all(nodes.map(launch));
+    // A node that could not bind gets new ports (before the cluster is formed, ports are free to change).
+    const firstLaunch = async (node: RedisClusterNode) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await launch(node);
+        } catch (e) {
+          if (!(e instanceof NodeExitedError) || attempt === 3) throw e;
+          [node.port, node.busPort] = await distinctFreePorts(2);
+        }
+      }
+    };
+    await Promise.all(nodes.map(firstLaunch));
     await run(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(o.replicas ?? 1), '--cluster-yes'], { timeout: 30_000 });
     await cluster.waitHealthy();
     return cluster;
