@@ -47,7 +47,7 @@ export async function startStack({ secrets, profile, profDir, say }) {
     };
     if (profile) mkdirSync(profDir, { recursive: true });
     const profFlags = (name) => (profile?.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
-    const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_') || k === 'PLAZA_SHARE_INFLIGHT'));
+    const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_') || ['PLAZA_SHARE_INFLIGHT', 'PLAZA_BATCH_SUBGRAPH_CALLS', 'PLAZA_MULTIPLEX_SUBGRAPH_CALLS'].includes(k)));
     // BENCH_SUBGRAPH_PRELOAD / BENCH_GATEWAY_PRELOAD (bench/experiments/*.cjs) measure a fix before it is made in the source.
     const subPreload = process.env.BENCH_SUBGRAPH_PRELOAD ? ['--require', process.env.BENCH_SUBGRAPH_PRELOAD] : [];
     const preload = process.env.BENCH_GATEWAY_PRELOAD ? ['--require', process.env.BENCH_GATEWAY_PRELOAD] : [];

@@ -30,6 +30,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
    */
   PLAZA_BATCH_SUBGRAPH_CALLS: z.enum(['0', '1']).default('1'),
   /**
+   * 1 (default): different client requests' reads to one subgraph issued in the same turn travel
+   * as one multiplexed HTTP request, each with its own identity and context on the subgraph
+   * (@plaza/shared multiplex.ts); 0 sends each request's reads on their own. Off when batching is.
+   */
+  PLAZA_MULTIPLEX_SUBGRAPH_CALLS: z.enum(['0', '1']).default('1'),
+  /**
    * Browser origins allowed to call /graphql and /export/*.csv, comma-separated (`*`: any).
    * Unset: any origin outside production, none in production.
    */

@@ -147,6 +147,8 @@ export interface GatewayOptions {
   shareInflight?: boolean;
   /** One request's reads to one subgraph issued together travel as one HTTP request (subgraph-fetcher.ts). Default true. */
   batchSubgraphCalls?: boolean;
+  /** Different client requests' reads to one subgraph issued together travel as one multiplexed HTTP request (subgraph-fetcher.ts). Default true. */
+  multiplexSubgraphCalls?: boolean;
   /** Subgraph calls, subgraph errors and query-plan cache hits are counted here. Default none. */
   metrics?: GatewayMetrics;
 }
@@ -157,6 +159,7 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
   const fetcher = createSubgraphFetcher({
     share: o.shareInflight ?? true,
     batch: o.batchSubgraphCalls ?? true,
+    multiplex: o.multiplexSubgraphCalls ?? true,
     ...(m ? { onHttp: (url: URL, outcome: string, seconds: number) => m.subgraphFetched(names.get(url.href) ?? url.host, outcome, seconds) } : {}),
   });
   return new ApolloGateway({

@@ -81,6 +81,8 @@ export interface GatewayDeps {
   shareInflight?: boolean;
   /** One request's reads to one subgraph issued together travel as one HTTP request. Default true. */
   batchSubgraphCalls?: boolean;
+  /** Different client requests' reads to one subgraph issued together travel as one multiplexed HTTP request. Default true. */
+  multiplexSubgraphCalls?: boolean;
   /** Document bytes and tokens, depth, alias, directive and cost limits; defaults in limits/query-cost.ts. */
   limits?: Partial<QueryLimits>;
   /** How long one subgraph /ready probe may take. Default 2000 ms. */
@@ -181,6 +183,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     log,
     shareInflight: deps.shareInflight,
     batchSubgraphCalls: deps.batchSubgraphCalls,
+    multiplexSubgraphCalls: deps.multiplexSubgraphCalls,
     metrics: gatewayMetrics,
   });
   // The API schema (what clients see), captured as the gateway loads the supergraph.

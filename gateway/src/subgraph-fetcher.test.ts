@@ -93,7 +93,7 @@ describe('subgraph fetcher: batching', () => {
   });
 
   it('keeps requests, viewers and mutations apart, and a lone read goes as a plain body', async () => {
-    const f = createSubgraphFetcher();
+    const f = createSubgraphFetcher({ multiplex: false });
     await Promise.all([
       f.send(call('{ a }', { request: 'r1' })),
       f.send(call('{ b }', { request: 'r2' })),

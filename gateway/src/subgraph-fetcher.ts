@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createFrameDecoder, MAX_MULTIPLEX_PARTS, MULTIPLEX_CONTENT_TYPE, MULTIPLEX_HEADER, type MultiplexFrame } from '@plaza/shared';
 
 /** One subgraph call as the data source hands it over: the JSON body is built once, by the caller. */
 export interface SubgraphCall {
@@ -27,9 +28,11 @@ export interface SubgraphFetcher {
   send(call: SubgraphCall): Promise<SubgraphReply>;
   /**
    * Calls made, HTTP requests sent, calls that joined an identical read in flight, calls that
-   * travelled in a batch, reads sent again after their reused socket was reset.
+   * travelled in a batch, calls that travelled in a multiplexed request with other client
+   * requests' calls, reads sent again after their reused socket was reset, multiplexed requests a
+   * subgraph did not serve (their calls were sent again as before).
    */
-  readonly stats: { calls: number; sent: number; shared: number; batched: number; retried: number };
+  readonly stats: { calls: number; sent: number; shared: number; batched: number; multiplexed: number; retried: number; unmultiplexed: number };
   close(): void;
 }
 
@@ -38,12 +41,21 @@ export interface SubgraphFetcherOptions {
   share?: boolean;
   /** Reads of one request to one subgraph sent in the same turn travel as one HTTP request. Default true. */
   batch?: boolean;
+  /**
+   * Reads of different client requests to one subgraph sent in the same turn travel as one
+   * multiplexed HTTP request (@plaza/shared multiplex.ts), each with its own identity. Default
+   * true; only with `batch`.
+   */
+  multiplex?: boolean;
   /** Told every HTTP request's outcome (status, or "network") and time, by subgraph URL. */
   onHttp?: (url: URL, outcome: string, seconds: number) => void;
 }
 
 /** Idle keep-alive sockets are closed after this long (subgraphs keep theirs 65 s). */
 export const IDLE_SOCKET_MS = 30_000;
+
+/** A group whose bodies pass this goes alone; a multiplexed request holds up to 4 times it (the subgraphs take 2 MiB). */
+const MULTIPLEX_PART_BYTES = 128 * 1024;
 
 /** An answer the subgraph gave that is not GraphQL JSON with a 2xx status. */
 export class SubgraphHttpError extends Error {
@@ -91,12 +103,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * and one set of DataLoaders). Should the batch's answer not be a 2xx JSON array of one result
  * per operation — a status Apollo sets for the whole batch when one operation fails before
  * executing — each operation is sent again alone, so every call gets exactly the answer or error
- * it would have got alone. Mutations are never shared nor batched.
+ * it would have got alone.
+ *
+ * Groups of *different* client requests to one subgraph in the same turn (under load, many plans
+ * reach their next fetch in one turn) go as one multiplexed HTTP request (@plaza/shared
+ * multiplex.ts): each group keeps its own signed identity and is run by the subgraph with its own
+ * context, and its answer is streamed back as its own frame as soon as it is ready. Fewer round
+ * trips, sockets written and requests parsed on both sides; no viewer's call ever runs in another's
+ * context. Mutations are never shared, batched nor multiplexed.
  */
 export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): SubgraphFetcher {
   const share = options.share ?? true;
   const batching = options.batch ?? true;
-  const stats = { calls: 0, sent: 0, shared: 0, batched: 0, retried: 0 };
+  const multiplexing = batching && (options.multiplex ?? true);
+  const stats = { calls: 0, sent: 0, shared: 0, batched: 0, multiplexed: 0, retried: 0, unmultiplexed: 0 };
   // Every socket a burst opened stays open for the next (Node keeps 256 idle by default and
   // closes the rest, so each burst of 1,000 concurrent votes opened ~750 new connections at once;
   // the subgraph closes idle ones after its keep-alive timeout).
@@ -109,7 +129,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const inflight = new Map<string, Flight>();
-  const batches = new Map<string, Flight[]>();
 
   /**
    * `retry`: a read whose reused keep-alive socket was reset before any answer is sent once more
@@ -156,9 +175,9 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
     for (const w of flight.waiters) w.reject(e);
   };
 
-  const sendAlone = async (flight: Flight) => {
+  /** What a call sent alone gets from its answer: its result, or an error. */
+  const finishAlone = (flight: Flight, raw: Raw) => {
     try {
-      const raw = await post(flight.call.url, flight.call.headers, flight.call.body, !!flight.call.read);
       if (raw.status < 200 || raw.status > 299 || !isJson(raw.contentType)) throw new SubgraphHttpError(raw.status, raw.text);
       const result = JSON.parse(raw.text) as unknown;
       if (!isObject(result)) throw new SubgraphHttpError(raw.status, raw.text);
@@ -168,15 +187,13 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
     }
   };
 
-  const sendBatch = async (flights: Flight[]) => {
-    const { url, headers } = flights[0]!.call;
-    let raw: Raw;
-    try {
-      raw = await post(url, headers, `[${flights.map((f) => f.call.body).join(',')}]`, true);
-    } catch (e) {
-      for (const f of flights) fail(f, e);
-      return;
-    }
+  /**
+   * A batch's answer: one result per operation — or, should it not be a 2xx JSON array of them (a
+   * status Apollo sets for the whole batch when one operation fails before executing), each
+   * operation sent again alone. Reads only: sending them again is safe, and gives each its own
+   * status and error.
+   */
+  const finishBatch = (flights: Flight[], raw: Raw) => {
     let results: unknown;
     try {
       results = raw.status >= 200 && raw.status <= 299 && isJson(raw.contentType) ? JSON.parse(raw.text) : null;
@@ -188,23 +205,167 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
       flights.forEach((f, i) => settle(f, raw, results[i] as Record<string, unknown>));
       return;
     }
-    // Reads only: sending them again alone is safe, and gives each its own status and error.
     for (const f of flights) void sendAlone(f);
   };
 
+  const sendAlone = async (flight: Flight) => {
+    let raw: Raw;
+    try {
+      raw = await post(flight.call.url, flight.call.headers, flight.call.body, !!flight.call.read);
+    } catch (e) {
+      return fail(flight, e);
+    }
+    finishAlone(flight, raw);
+  };
+
+  const batchBody = (flights: Flight[]) => `[${flights.map((f) => f.call.body).join(',')}]`;
+
+  const sendBatch = async (flights: Flight[]) => {
+    const { url, headers } = flights[0]!.call;
+    let raw: Raw;
+    try {
+      raw = await post(url, headers, batchBody(flights), true);
+    } catch (e) {
+      for (const f of flights) fail(f, e);
+      return;
+    }
+    finishBatch(flights, raw);
+  };
+
+  /** One client request's reads to one subgraph in this turn: alone, or as one batch. */
+  const sendGroup = (flights: Flight[]) => void (flights.length === 1 ? sendAlone(flights[0]!) : sendBatch(flights));
+  const groupBytes = (flights: Flight[]) => flights.reduce((n, f) => n + f.call.body.length, 0);
+
+  /**
+   * Several client requests' groups in one HTTP request; each group's answer arrives as its own
+   * frame, as soon as the subgraph has it, and is read exactly as if the group had gone alone. A
+   * subgraph that does not answer with frames (one without multiplexing) gets the groups again
+   * one by one. A failure of the connection fails the groups not yet answered, as it would have
+   * failed their own requests; a reused socket reset before any answer is retried once.
+   */
+  const sendMultiplexed = (groups: Flight[][], retry = true): void => {
+    const url = groups[0]![0]!.call.url;
+    const parts = groups.map((g) => `{"headers":${JSON.stringify(g[0]!.call.headers)},"body":${g.length === 1 ? g[0]!.call.body : batchBody(g)}}`);
+    const body = `[${parts.join(',')}]`;
+    const answered = new Array<boolean>(groups.length).fill(false);
+    let anyFrame = false;
+    const failRest = (e: unknown) => groups.forEach((g, i) => answered[i] || ((answered[i] = true), g.forEach((f) => fail(f, e))));
+    stats.sent++;
+    const started = process.hrtime.bigint();
+    let reported = false;
+    const done = (outcome: string) => {
+      if (!reported) options.onHttp?.(url, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      reported = true;
+    };
+    const https = url.protocol === 'https:';
+    const req = (https ? httpsRequest : httpRequest)(
+      url,
+      {
+        method: 'POST',
+        agent: https ? httpsAgent : httpAgent,
+        headers: { 'content-type': 'application/json', [MULTIPLEX_HEADER]: '1', 'content-length': Buffer.byteLength(body) },
+      },
+      (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status !== 200 || !(res.headers['content-type'] ?? '').startsWith(MULTIPLEX_CONTENT_TYPE)) {
+          // Not served multiplexed (an older subgraph mid-rollout): nothing ran, send as before.
+          res.resume();
+          res.on('end', () => {
+            done(String(status));
+            stats.unmultiplexed++;
+            groups.forEach(sendGroup);
+          });
+          res.on('error', (e) => (done('network'), failRest(e)));
+          return;
+        }
+        const decoder = createFrameDecoder((frame: MultiplexFrame) => {
+          const group = groups[frame.part];
+          if (!group || answered[frame.part]) throw new SubgraphHttpError(status, `multiplexed answer for part ${frame.part} unexpected`);
+          answered[frame.part] = true;
+          anyFrame = true;
+          stats.multiplexed += group.length;
+          const raw: Raw = { status: frame.status, contentType: frame.contentType, cacheControl: frame.cacheControl, text: frame.body };
+          if (group.length === 1) finishAlone(group[0]!, raw);
+          else finishBatch(group, raw);
+        });
+        res.on('data', (c: Buffer) => {
+          try {
+            decoder.push(c);
+          } catch (e) {
+            res.destroy();
+            failRest(e);
+          }
+        });
+        res.on('error', (e) => (done('network'), failRest(e)));
+        res.on('end', () => {
+          done(String(status));
+          try {
+            decoder.end();
+            if (answered.some((a) => !a)) throw new SubgraphHttpError(status, 'multiplexed answer missing parts');
+          } catch (e) {
+            failRest(e);
+          }
+        });
+      },
+    );
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      done('network');
+      if (retry && !anyFrame && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+        stats.retried++;
+        sendMultiplexed(groups, false);
+      } else failRest(e);
+    });
+    req.end(body);
+  };
+
+  /**
+   * The groups of one turn to one subgraph: a lone group as before; several (different client
+   * requests) multiplexed, at most MAX_MULTIPLEX_PARTS and 4 × MULTIPLEX_PART_BYTES per request.
+   */
+  const flush = (groups: Flight[][]) => {
+    if (!multiplexing || groups.length === 1) return groups.forEach(sendGroup);
+    let pack: Flight[][] = [];
+    let bytes = 0;
+    const ship = () => {
+      if (pack.length === 1) sendGroup(pack[0]!);
+      else if (pack.length) sendMultiplexed(pack);
+      pack = [];
+      bytes = 0;
+    };
+    for (const g of groups) {
+      const n = groupBytes(g);
+      if (n > MULTIPLEX_PART_BYTES) {
+        sendGroup(g);
+        continue;
+      }
+      if (pack.length >= MAX_MULTIPLEX_PARTS || bytes + n > 4 * MULTIPLEX_PART_BYTES) ship();
+      pack.push(g);
+      bytes += n;
+    }
+    ship();
+  };
+
+  /** Reads waiting for the end of this turn, by subgraph URL, then by batch key (one client request). */
+  const turns = new Map<string, Map<string, Flight[]>>();
   const dispatch = (flight: Flight) => {
     const batchKey = batching ? flight.call.read?.batchKey : undefined;
     if (batchKey === undefined) return void sendAlone(flight);
-    const waiting = batches.get(batchKey);
-    if (waiting) return void waiting.push(flight);
-    batches.set(batchKey, [flight]);
-    // setImmediate, not a microtask: the plan's parallel branches reach their fetches after a
-    // few awaits each, all within the current turn.
-    setImmediate(() => {
-      const flights = batches.get(batchKey)!;
-      batches.delete(batchKey);
-      void (flights.length === 1 ? sendAlone(flights[0]!) : sendBatch(flights));
-    });
+    const href = flight.call.url.href;
+    let turn = turns.get(href);
+    if (!turn) {
+      const mine = (turn = new Map());
+      turns.set(href, mine);
+      // setImmediate, not a microtask: the plan's parallel branches (and other client requests
+      // whose subgraph answers arrived in this turn) reach their fetches after a few awaits each,
+      // all within the current turn.
+      setImmediate(() => {
+        turns.delete(href);
+        flush([...mine.values()]);
+      });
+    }
+    const group = turn.get(batchKey);
+    if (group) group.push(flight);
+    else turn.set(batchKey, [flight]);
   };
 
   const send = (call: SubgraphCall): Promise<SubgraphReply> =>

@@ -5,6 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import { PlazaError } from './errors';
 import { REQUEST_ID_HEADER } from './identity';
+import { encodeFrame, MULTIPLEX_CONTENT_TYPE, MULTIPLEX_HEADER, readParts, type MultiplexFrame, type MultiplexPart } from './multiplex';
 import { annotateActiveSpan, traceRequests } from './tracing';
 
 /** Largest request body accepted. Default 2 MiB: a GraphQL document, not a file upload. */
@@ -27,6 +28,12 @@ export interface HttpAppOptions<C extends BaseContext> {
    * others 400, as `application/json`.
    */
   refusal?: (req: IncomingMessage, code: string, status: number) => { status: number; contentType: string };
+  /**
+   * Serve multiplexed calls (multiplex.ts): each part's context is built from that part's own
+   * headers. Only for a server whose every caller signs each part (the subgraphs); unset, a
+   * request asking for it is refused.
+   */
+  multiplex?: { context: (header: (name: string) => string | undefined, requestId: string) => Promise<C> };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -111,6 +118,12 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
         }
       }
       annotateActiveSpan({ 'plaza.request_id': requestId });
+      // Only where configured (the subgraphs): elsewhere the header means nothing.
+      if (o.multiplex && req.headers[MULTIPLEX_HEADER] !== undefined && req.method === 'POST') {
+        const parts = readParts(body);
+        if (!parts) return sendJson(res, 400, { errors: [{ message: 'not a multiplexed request', extensions: { code: 'BAD_REQUEST' } }] });
+        return await serveMultiplexed(o, parts, res);
+      }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 
@@ -149,8 +162,47 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
   });
 }
 
+/**
+ * Runs each part as if it had come alone (its own context from its own headers) and streams its
+ * answer as a frame the moment it is ready. A part's failure is that part's answer, never the
+ * others'.
+ */
+async function serveMultiplexed<C extends BaseContext>(o: HttpAppOptions<C>, parts: MultiplexPart[], res: ServerResponse): Promise<void> {
+  res.writeHead(200, { 'content-type': MULTIPLEX_CONTENT_TYPE, 'cache-control': 'no-store' });
+  const runPart = async (part: MultiplexPart, i: number): Promise<MultiplexFrame> => {
+    const header = (name: string): string | undefined => part.headers[name];
+    const requestId = header(REQUEST_ID_HEADER)?.slice(0, 100) || randomUUID();
+    try {
+      const context = await o.multiplex!.context(header, requestId);
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(part.headers)) headers.set(k.toLowerCase(), v);
+      headers.set('content-type', 'application/json');
+      const result = await o.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'POST', headers, search: '', body: part.body }, context: async () => context });
+      let text = '';
+      if (result.body.kind === 'complete') text = result.body.string;
+      else for await (const chunk of result.body.asyncIterator) text += chunk;
+      return { part: i, status: result.status ?? 200, contentType: result.headers.get('content-type') ?? 'application/json', cacheControl: result.headers.get('cache-control'), body: text };
+    } catch (e) {
+      const refused = e instanceof PlazaError;
+      if (!refused) o.log.error({ err: e, requestId }, 'multiplexed part failed');
+      const error = refused ? { message: e.message, extensions: e.extensions } : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      const status = refused ? (HTTP_STATUS[e.code] ?? 400) : 500;
+      return { part: i, status, contentType: 'application/json; charset=utf-8', cacheControl: undefined, body: JSON.stringify({ errors: [error] }) };
+    }
+  };
+  await Promise.all(
+    parts.map(async (part, i) => {
+      const frame = await runPart(part, i);
+      if (!res.destroyed) res.write(encodeFrame(frame));
+    }),
+  );
+  res.end();
+}
+
 export function createHttpServer<C extends BaseContext>(o: HttpAppOptions<C>): Server {
-  const server = createServer((req, res) => void createRequestHandler(o)(req, res));
+  // One handler for every request (it was built per request).
+  const handle = createRequestHandler(o);
+  const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 65_000;
   return server;
 }

@@ -12,6 +12,7 @@ export * from './text';
 export * from './logger';
 export * from './enums';
 export * from './http';
+export * from './multiplex';
 export * from './subgraph';
 export * from './loaders';
 export * from './directory';

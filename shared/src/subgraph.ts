@@ -126,13 +126,14 @@ export async function createSubgraphApp<C extends SubgraphContext>(o: SubgraphAp
     '/metrics': metricsRoute(metrics),
     ...o.routes,
   };
+  const contextOf = (header: (name: string) => string | undefined, requestId: string): C => o.extendContext(new RequestContext(verifyIdentity(header, o.gatewaySecret), requestId, o.log));
   const server = createHttpServer<C>({
     apollo,
     log: o.log,
-    context: async (req, requestId) => {
-      const viewer = verifyIdentity((h) => req.headers[h] as string | undefined, o.gatewaySecret);
-      return o.extendContext(new RequestContext(viewer, requestId, o.log));
-    },
+    context: async (req, requestId) => contextOf((h) => req.headers[h] as string | undefined, requestId),
+    // The gateway's calls for different client requests issued together: each part is checked
+    // and run with its own context, as if it had come alone.
+    multiplex: { context: async (header, requestId) => contextOf(header, requestId) },
     routes,
   });
   instrumentHttpServer(server, metrics);
