@@ -131,10 +131,14 @@ export interface Keyset<T> {
 }
 
 /**
- * Runs a keyset-paginated query: one statement for the page (first + 1 rows to learn
- * hasNextPage) and one for the total. Stable under concurrent inserts: a cursor names a
- * position in the sort order, not an offset.
+ * Runs a keyset-paginated query: the page (first + 1 rows to learn hasNextPage) and the total.
+ * A first page (no cursor) of a query without joins is one statement, the total read beside the
+ * rows by `COUNT(*) OVER ()` (computed before LIMIT; no rows means a total of 0); after a cursor
+ * the page is filtered by it and the total is not, so they are two statements. Stable under
+ * concurrent inserts: a cursor names a position in the sort order, not an offset.
  */
+const TOTAL_ALIAS = '__plaza_total';
+
 export async function keysetPage<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   keyset: Keyset<T>,
@@ -152,6 +156,13 @@ export async function keysetPage<T extends ObjectLiteral>(
   }
   page.orderBy();
   for (const c of keyset.columns) page.addOrderBy(c, keyset.direction);
+  if (!after && first > 0 && options.withTotal !== false && page.expressionMap.joinAttributes.length === 0) {
+    const { entities, raw } = await page
+      .addSelect('COUNT(*) OVER ()', TOTAL_ALIAS)
+      .limit(first + 1)
+      .getRawAndEntities<Record<string, unknown>>();
+    return toPage(entities, first, (r) => encodeCursor(keyset.valuesOf(r)), entities.length ? Number(raw[0]![TOTAL_ALIAS]) : 0);
+  }
   // Both statements start together; awaiting them as one means a failing page query never
   // leaves the count's rejection unhandled (that once stopped every process).
   const [rows, totalCount] = await Promise.all([

@@ -67,4 +67,23 @@ describe('statement counts do not grow with the number of rows', () => {
     expect(many.count).toBe(few.count);
     expect(many.count).toBe(2);
   });
+
+  it('a first page reads its rows and its total in one statement; a page after a cursor in two; totals exact either way', async () => {
+    const Q = `query($c: ID, $first: Int, $after: String) { sessions(communityId: $c, first: $first, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const [{ c, n: total }] = await h.dataSource.query(`SELECT community_id AS c, count(*)::int AS n FROM sessions.session GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+    expect(total).toBeGreaterThan(6);
+    const first = await statements(Q, { c, first: 3 });
+    expect(first.count).toBe(1);
+    expect(first.data.sessions).toMatchObject({ totalCount: total, pageInfo: { hasNextPage: true } });
+    expect(first.data.sessions.edges).toHaveLength(3);
+    const next = await statements(Q, { c, first: 3, after: first.data.sessions.pageInfo.endCursor });
+    expect(next.count).toBe(2);
+    expect(next.data.sessions.totalCount).toBe(total);
+    const all = await statements(Q, { c, first: total + 5 });
+    expect(all.data.sessions).toMatchObject({ totalCount: total, pageInfo: { hasNextPage: false } });
+    expect(all.data.sessions.edges).toHaveLength(total);
+    const none = await statements(`{ sessions(communityId: "00000000-0000-0000-0000-000000000000", first: 3) { totalCount edges { node { id } } } }`);
+    expect(none.count).toBe(1);
+    expect(none.data.sessions).toEqual({ totalCount: 0, edges: [] });
+  });
 });
