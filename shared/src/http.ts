@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { PlazaError } from './errors';
 import { REQUEST_ID_HEADER } from './identity';
 import { encodeFrame, MULTIPLEX_CONTENT_TYPE, MULTIPLEX_HEADER, readParts, type MultiplexFrame, type MultiplexPart } from './multiplex';
-import { annotateActiveSpan, traceRequests } from './tracing';
+import { annotateActiveSpan, tracePart, traceRequests } from './tracing';
 
 /** Largest request body accepted. Default 2 MiB: a GraphQL document, not a file upload. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -192,7 +192,7 @@ async function serveMultiplexed<C extends BaseContext>(o: HttpAppOptions<C>, par
   };
   await Promise.all(
     parts.map(async (part, i) => {
-      const frame = await runPart(part, i);
+      const frame = await tracePart(part.headers, () => runPart(part, i));
       if (!res.destroyed) res.write(encodeFrame(frame));
     }),
   );

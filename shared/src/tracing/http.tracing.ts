@@ -39,3 +39,14 @@ export function traceRequests(handler: Handler): Handler {
       });
   };
 }
+
+/**
+ * A span around one part of a multiplexed request (multiplex.ts), continuing the trace of the
+ * call it carries (each part brings its own `traceparent`), so a call's subgraph work joins its
+ * own client request's trace, not the envelope's. With tracing off, `fn` runs as it is.
+ */
+export function tracePart<T>(headers: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return fn();
+  const span = trace.getTracer('plaza').startSpan('multiplexed part', { kind: SpanKind.SERVER }, contextFromHeaders(headers));
+  return context.with(trace.setSpan(context.active(), span), fn).finally(() => span.end());
+}
