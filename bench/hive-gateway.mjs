@@ -1,6 +1,7 @@
 // Hive Gateway (@graphql-hive/gateway, the Node peer) serving the committed
 // gateway/supergraph.graphql against the same subgraphs as ours, for bench/run.mjs.
-// Env: PORT, SESSIONS_URL, ISSUES_URL, VOLUNTEERING_URL, JWT_SECRET, GATEWAY_SECRET.
+// Env: PORT, SESSIONS_URL, ISSUES_URL, VOLUNTEERING_URL, JWT_SECRET, GATEWAY_SECRET; HIVE_DEDUPE=0
+// turns its in-flight deduplication of identical subgraph calls off (on by default).
 //
 // Our subgraphs answer only calls signed by a gateway (shared/src/identity.ts: HMAC over the
 // viewer and a timestamp), so Hive gets the same identity protocol through its header
@@ -38,6 +39,7 @@ function headersFor(viewer) {
 const gateway = createGatewayRuntime({
   supergraph: () => sdl,
   logging: 'error',
+  ...(env.HIVE_DEDUPE === '0' ? { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } } : {}),
   propagateHeaders: {
     async fromClientToSubgraphs({ request }) {
       const auth = request.headers.get('authorization');

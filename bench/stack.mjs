@@ -12,7 +12,7 @@ const { Client } = require('pg');
 
 /**
  * o: { secrets, profile (Set of process names or null), profDir, say }
- * Returns { db, pg, urls, ours, hive, oursNoShare, byName, stop() }; stop() is safe to call twice.
+ * Returns { db, pg, urls, ours, hive, oursNoShare, hiveNoDedupe, byName, stop() }; stop() is safe to call twice.
  */
 export async function startStack({ secrets, profile, profDir, say }) {
   const db = await createTestDatabase('bench');
@@ -47,7 +47,9 @@ export async function startStack({ secrets, profile, profDir, say }) {
     };
     if (profile) mkdirSync(profDir, { recursive: true });
     const profFlags = (name) => (profile?.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
-    const exp = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_') || ['PLAZA_SHARE_INFLIGHT', 'PLAZA_BATCH_SUBGRAPH_CALLS', 'PLAZA_MULTIPLEX_SUBGRAPH_CALLS'].includes(k)));
+    const exp = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k.startsWith('PLAZA_EXP_') || ['PLAZA_SHARE_INFLIGHT', 'PLAZA_BATCH_SUBGRAPH_CALLS', 'PLAZA_MULTIPLEX_SUBGRAPH_CALLS'].includes(k)),
+    );
     // BENCH_SUBGRAPH_PRELOAD / BENCH_GATEWAY_PRELOAD (bench/experiments/*.cjs) measure a fix before it is made in the source.
     const subPreload = process.env.BENCH_SUBGRAPH_PRELOAD ? ['--require', process.env.BENCH_SUBGRAPH_PRELOAD] : [];
     const preload = process.env.BENCH_GATEWAY_PRELOAD ? ['--require', process.env.BENCH_GATEWAY_PRELOAD] : [];
@@ -60,8 +62,8 @@ export async function startStack({ secrets, profile, profDir, say }) {
       },
       gateway: false,
     });
-    // The three gateways start together, each idle while the others are measured.
-    const [gp, hp, np] = [await freePort(), await freePort(), await freePort()];
+    // The four gateways start together, each idle while the others are measured.
+    const [gp, hp, np, hnp] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const ours = startProc('gateway', entryOf('gateway'), { ...base, ...exp, ...system.urlEnv, PORT: String(gp) }, { nodeArgs: [...preload, ...profFlags('gateway')] });
     const hive = startChild('hive', [join(ROOT, 'bench', 'hive-gateway.mjs')], { ...base, ...system.urlEnv, PORT: String(hp) });
     // Section 1 also runs our gateway without in-flight sharing (a process of its own, idle otherwise).
@@ -71,10 +73,13 @@ export async function startStack({ secrets, profile, profDir, say }) {
       { ...base, ...exp, ...system.urlEnv, PLAZA_SHARE_INFLIGHT: '0', PORT: String(np) },
       { nodeArgs: preload },
     );
-    children.push(ours, hive, noshare);
+    // Hive with its in-flight deduplication of subgraph calls off: what ours without sharing compares with like for like.
+    const hiveNoDedupe = startChild('hive-nodedupe', [join(ROOT, 'bench', 'hive-gateway.mjs')], { ...base, ...system.urlEnv, HIVE_DEDUPE: '0', PORT: String(hnp) });
+    children.push(ours, hive, noshare, hiveNoDedupe);
     await waitReady(`http://127.0.0.1:${gp}/ready`, ours);
     await waitHttp(`http://127.0.0.1:${hp}/readiness`, { child: hive });
     await waitHttp(`http://127.0.0.1:${np}/ready`, { child: noshare });
+    await waitHttp(`http://127.0.0.1:${hnp}/readiness`, { child: hiveNoDedupe });
     const o = { ...system.origins, gateway: `http://127.0.0.1:${gp}` };
     say(`up: ours ${o.gateway}, hive :${hp}, ours without sharing :${np}, subgraphs ${o.sessions} ${o.issues} ${o.volunteering}`);
     const urls = { sessions: `${o.sessions}/graphql`, issues: `${o.issues}/graphql`, volunteering: `${o.volunteering}/graphql` };
@@ -85,7 +90,8 @@ export async function startStack({ secrets, profile, profDir, say }) {
       ours: `${o.gateway}/graphql`,
       hive: `http://127.0.0.1:${hp}/graphql`,
       oursNoShare: `http://127.0.0.1:${np}/graphql`,
-      byName: { ...system.byName, gateway: ours, hive, noshare },
+      hiveNoDedupe: `http://127.0.0.1:${hnp}/graphql`,
+      byName: { ...system.byName, gateway: ours, hive, noshare, hiveNoDedupe },
       stop,
     };
   } catch (e) {
