@@ -180,8 +180,11 @@ export function toPage<T>(rows: T[], first: number, cursorOf: (row: T) => string
 
 /**
  * Keyset pages for many parents at once (e.g. `Community.sessions(first: 5)` for each community
- * of a list): three statements per batch whatever the number of parents — the ids of each
- * parent's first `first + 1` rows by ROW_NUMBER(), those rows, and the per-parent totals.
+ * of a list), a fixed number of statements per batch whatever the number of parents: the ids of
+ * each parent's first `first + 1` rows by ROW_NUMBER() — with each parent's total beside them by
+ * COUNT(*) OVER (PARTITION BY parent) on a first page — then those rows; after a cursor the
+ * totals (not filtered by it) are a third statement. One parent alone (a detail view) is a plain
+ * keyset page: one statement on a first page.
  * `qb` selects the child entity, already filtered by everything but the parent.
  */
 export async function partitionedKeysetPage<T extends ObjectLiteral>(
@@ -197,8 +200,11 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
   const after = decodeCursor(args.after, keyset.casts);
   const alias = qb.alias;
   const base = qb.clone().andWhere(`${partitionColumn} IN (:...__parents)`, { __parents: parentIds });
-
-  const counts = await base.clone().select(`${partitionColumn}`, 'pid').addSelect('COUNT(*)', 'n').orderBy().groupBy(partitionColumn).getRawMany<{ pid: string; n: string }>();
+  if (parentIds.length === 1) return new Map([[parentIds[0]!, await keysetPage(base, keyset, args, options)]]);
+  // On a first page every parent with rows has its first row among the ranked ones, so the
+  // totals can ride along; after a cursor the ranked rows are filtered by it and the totals not.
+  const totalsAlong = !after && first > 0;
+  const counts = totalsAlong ? null : await base.clone().select(`${partitionColumn}`, 'pid').addSelect('COUNT(*)', 'n').orderBy().groupBy(partitionColumn).getRawMany<{ pid: string; n: string }>();
 
   const ranked = base.clone().orderBy();
   if (after) {
@@ -207,8 +213,11 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
   }
   const order = keyset.columns.map((c) => `${c} ${keyset.direction}`).join(', ');
   ranked.select(`${alias}.id`, 'id').addSelect(`ROW_NUMBER() OVER (PARTITION BY ${partitionColumn} ORDER BY ${order})`, 'rn');
+  if (totalsAlong) ranked.addSelect(`${partitionColumn}`, 'pid').addSelect(`COUNT(*) OVER (PARTITION BY ${partitionColumn})`, 'n');
   const [sql, params] = ranked.getQueryAndParameters();
-  const ids: string[] = first === 0 ? [] : (await qb.connection.query(`SELECT id FROM (${sql}) ranked WHERE rn <= ${first + 1}`, params)).map((r: { id: string }) => r.id);
+  const picked: { id: string; pid?: string; n?: string }[] =
+    first === 0 ? [] : await qb.connection.query(`SELECT id${totalsAlong ? ', pid, n' : ''} FROM (${sql}) ranked WHERE rn <= ${first + 1}`, params);
+  const ids = picked.map((r) => r.id);
 
   const rows = ids.length ? await rowsWithIds(qb, ids) : [];
   const sorted = rows.sort((a, b) => compareKeys(keyset.valuesOf(a), keyset.valuesOf(b)) * (keyset.direction === 'DESC' ? -1 : 1));
@@ -219,7 +228,7 @@ export async function partitionedKeysetPage<T extends ObjectLiteral>(
     if (list) list.push(r);
     else byParent.set(p, [r]);
   }
-  const totals = new Map(counts.map((c) => [String(c.pid), Number(c.n)]));
+  const totals = new Map((counts ?? picked).map((c) => [String(c.pid), Number(c.n)]));
   return new Map(parentIds.map((p) => [p, toPage(byParent.get(p) ?? [], first, (r) => encodeCursor(keyset.valuesOf(r)), totals.get(p) ?? 0)]));
 }
 
