@@ -124,7 +124,8 @@ export function signToken(claims: TokenClaims, secret: string): Promise<string> 
     .sign(key(secret));
 }
 
-const hmac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+// The cached KeyObject: a string key is converted into a new one on every createHmac.
+const hmac = (secret: string, payload: string) => createHmac('sha256', key(secret)).update(payload).digest('base64url');
 
 /** Gateway side: the headers that carry `viewer` to a subgraph. */
 export function signIdentity(viewer: Viewer, secret: string, now = Date.now()): Record<string, string> {

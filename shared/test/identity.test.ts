@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import { signToken, verifiedHs256Claims, verifyToken } from '../src/identity';
+import { signIdentity, signToken, verifiedHs256Claims, verifyIdentity, verifyToken } from '../src/identity';
 
 const SECRET = 'identity-test-secret-0123456789abcdef';
 const key = createSecretKey(Buffer.from(SECRET, 'utf8'));
@@ -97,5 +97,22 @@ describe('verifyToken (HS256 through node:crypto, jose for everything else)', ()
   it('a token signed by jose itself with other claims verifies to the same viewer', async () => {
     const token = await new SignJWT({ roles: ['STAFF', 'NOPE'], communities: ['c1', 2], name: 'B' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u2').setExpirationTime('1h').sign(key);
     expect(await verifyToken(token, SECRET)).toEqual({ id: 'u2', name: 'B', roles: ['STAFF'], communityIds: ['c1', '2'], exp: expect.any(Number) });
+  });
+});
+
+describe('signIdentity / verifyIdentity (HMAC with the cached key)', () => {
+  const viewer = { id: 'u1', name: 'A', roles: ['RESIDENT' as const], communityIds: ['c1'] };
+  const at = 1_733_430_000_000;
+
+  it('signs the same bytes as an HMAC keyed by the secret string, and verifies them', () => {
+    const headers = signIdentity(viewer, SECRET, at);
+    const identity = headers['x-plaza-identity']!;
+    expect(headers['x-plaza-signature']).toBe(createHmac('sha256', SECRET).update(`${identity}.${at}`).digest('base64url'));
+    expect(verifyIdentity((name) => headers[name], SECRET, at + 1000)).toEqual({ ...viewer, exp: undefined });
+  });
+
+  it('refuses a signature made with another secret', () => {
+    const headers = signIdentity(viewer, 'another-secret', at);
+    expect(() => verifyIdentity((name) => headers[name], SECRET, at)).toThrow('gateway signature does not match');
   });
 });
