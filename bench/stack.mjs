@@ -53,6 +53,8 @@ export async function startStack({ secrets, profile, profDir, say }) {
     // BENCH_SUBGRAPH_PRELOAD / BENCH_GATEWAY_PRELOAD (bench/experiments/*.cjs) measure a fix before it is made in the source.
     const subPreload = process.env.BENCH_SUBGRAPH_PRELOAD ? ['--require', process.env.BENCH_SUBGRAPH_PRELOAD] : [];
     const preload = process.env.BENCH_GATEWAY_PRELOAD ? ['--require', process.env.BENCH_GATEWAY_PRELOAD] : [];
+    // BENCH_GATEWAY_NODE_ARGS, e.g. `--perf-basic-prof` for `perf record -p <pid>`: our gateway only.
+    const gatewayArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     system = await startSystemProcesses({
       env: { ...base, ...exp },
       nodeArgsOf: {
@@ -64,7 +66,7 @@ export async function startStack({ secrets, profile, profDir, say }) {
     });
     // The four gateways start together, each idle while the others are measured.
     const [gp, hp, np, hnp] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const ours = startProc('gateway', entryOf('gateway'), { ...base, ...exp, ...system.urlEnv, PORT: String(gp) }, { nodeArgs: [...preload, ...profFlags('gateway')] });
+    const ours = startProc('gateway', entryOf('gateway'), { ...base, ...exp, ...system.urlEnv, PORT: String(gp) }, { nodeArgs: [...preload, ...gatewayArgs, ...profFlags('gateway')] });
     const hive = startChild('hive', [join(ROOT, 'bench', 'hive-gateway.mjs')], { ...base, ...system.urlEnv, PORT: String(hp) });
     // Section 1 also runs our gateway without in-flight sharing (a process of its own, idle otherwise).
     const noshare = startChild(

@@ -2,6 +2,7 @@
 // gateway and straight to the issues subgraph, alternated; every vote must land exactly once.
 import { join } from 'node:path';
 import { ROOT, fmt, median, ratio, runJsonChild, table, verdict, postGraphql as post } from '../lib/util.mjs';
+import { cpuMs } from '../lib/proc-cpu.mjs';
 
 const VOTERS = 1000;
 const HOT_PER_RUN = 3;
@@ -29,7 +30,12 @@ export async function votes({ stack, fixtures, pg, cfg, secrets, say, section })
     for (const t of r % 2 ? [...targets].reverse() : targets) {
       const ids = take(HOT_PER_RUN);
       const before = await supportOf(ids);
+      // CPU the gateway and the issues subgraph spent on this run (/proc; the load process excluded).
+      const cpuOf = () => [stack.byName.gateway?.pid, stack.byName.issues?.pid].map((pid) => (pid ? cpuMs(pid) : null));
+      const cpu0 = cpuOf();
       const res = await runJsonChild(join(ROOT, 'bench', 'vote-load.mjs'), job(t, ids, VOTERS, `${r}-${t.key}`), { timeoutMs: 300_000 });
+      const cpu1 = cpuOf();
+      const perVote = (k) => (cpu0[k] === null || cpu1[k] === null ? '?' : fmt((cpu1[k] - cpu0[k]) / VOTERS, 2));
       const after = await supportOf(ids);
       // Voter i supports ids[i % ids.length]: each request must gain exactly its voters, in the
       // tally and in support rows (the demo seed's tallies have no rows, so deltas are compared).
@@ -49,6 +55,7 @@ export async function votes({ stack, fixtures, pg, cfg, secrets, say, section })
         fmt(res.seconds, 2),
         fmt(res.votesPerSec),
         `${fmt(res.p50)} / ${fmt(res.p99)}`,
+        `${perVote(0)} / ${perVote(1)}`,
         ids.map((id) => `${before[id].count}→${after[id].count}`).join(', '),
         verdict(ok),
       ]);
@@ -70,7 +77,7 @@ export async function votes({ stack, fixtures, pg, cfg, secrets, say, section })
   section(
     `3. Votes: ${VOTERS} concurrent RESIDENT voters (distinct tokens) on ${HOT_PER_RUN} hot requests, one supportIssue each, alternated`,
     [
-      table(['round', 'target', 'votes', 'errors', 'seconds', 'votes/s', 'p50 / p99 ms', 'supportCount before→after', 'exact'], rows),
+      table(['round', 'target', 'votes', 'errors', 'seconds', 'votes/s', 'p50 / p99 ms', 'CPU ms/vote gateway / issues', 'supportCount before→after', 'exact'], rows),
       '',
       table(
         ['target', 'measured', 'verdict'],

@@ -127,6 +127,8 @@ export interface GatewayApp {
 export function requestLoggingPlugin(log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue, request }) {
+      // Asked per request (the level may change at run time); below debug there is nothing to time.
+      if (!log.isLevelEnabled('debug')) return;
       const started = performance.now();
       return {
         async willSendResponse({ errors }) {

@@ -95,16 +95,32 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+// A request target that is a plain absolute path (letters, digits, `-`, `_`, `/`; not `//…`, which
+// would name a host): WHATWG URL parsing leaves it as it is, with no search.
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_\-/]*$/;
+
+/**
+ * `new URL(target, 'http://localhost')`'s pathname and search, without building a URL for the
+ * plain path nearly every request has (three URLs per request were ~1.5% of the gateway's CPU in
+ * a burst of votes); any other target is parsed by URL itself.
+ */
+export function pathAndSearch(target: string | undefined): { pathname: string; search: string } {
+  const raw = target ?? '/';
+  if (PLAIN_PATH.test(raw)) return { pathname: raw, search: '' };
+  const { pathname, search } = new URL(raw, 'http://localhost');
+  return { pathname, search };
+}
+
 /** A request handler serving Apollo at `path` plus plain routes; every request gets an id. */
 export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>) {
   const path = o.path ?? '/graphql';
   return traceRequests(async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = (req.headers[REQUEST_ID_HEADER] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = pathAndSearch(req.url);
     try {
       const route = o.routes?.[url.pathname];
-      if (route && req.method === 'GET') return await route(req, res, url);
+      if (route && req.method === 'GET') return await route(req, res, new URL(req.url ?? '/', 'http://localhost'));
       if (url.pathname !== path) return sendJson(res, 404, { error: 'not found' });
       if (req.method !== 'GET' && req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET, POST' });
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathAndSearch } from '@plaza/shared';
 
 /**
  * Which browser origins may call the gateway: a list of exact origins (`https://console.example`),
@@ -47,8 +48,8 @@ export function corsHandler(origins: CorsOrigins): (req: IncomingMessage, res: S
   const allowed = (origin: string) => origins === '*' || origins.includes(origin);
   return (req, res) => {
     const origin = req.headers.origin;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!origin || !isCorsPath(path)) return false;
+    // No Origin (phones' apps, servers, the screen's own page): nothing to decide, no URL to parse.
+    if (!origin || !isCorsPath(pathAndSearch(req.url).pathname)) return false;
     const ok = allowed(origin);
     if (ok) {
       res.setHeader('access-control-allow-origin', origin);

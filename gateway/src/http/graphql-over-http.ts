@@ -40,14 +40,17 @@ export function refusalFor(accept: string | undefined, status: number): { status
 /** Codes of a request the server could not read as GraphQL over HTTP at all: 400 in both media types. */
 const HTTP_LEVEL_CODES = new Set(['BAD_REQUEST']);
 
+/** A copy of `headers` with another content type: made only for an answer that is reshaped (most are not). */
+function withContentType(headers: HeaderMap, contentType: string): HeaderMap {
+  const copy = new HeaderMap(headers);
+  copy.set('content-type', contentType);
+  return copy;
+}
+
 /** Reshapes one of Apollo's answers for the client's media type (see acceptsGraphQLResponse). */
 export function shapeForAccept(req: HTTPGraphQLRequest, res: HTTPGraphQLResponse): HTTPGraphQLResponse {
   if (res.body.kind !== 'complete') return res;
-  const headers = new HeaderMap(res.headers);
-  if (acceptsGraphQLResponse(req.headers.get('accept'))) {
-    headers.set('content-type', GRAPHQL_RESPONSE_JSON);
-    return { ...res, headers };
-  }
+  if (acceptsGraphQLResponse(req.headers.get('accept'))) return { ...res, headers: withContentType(res.headers, GRAPHQL_RESPONSE_JSON) };
   const status = res.status ?? 200;
   if (status < 400 || status >= 500 || HTTP_LEVEL_STATUSES.has(status)) return res;
   let codes: string[];
@@ -59,6 +62,5 @@ export function shapeForAccept(req: HTTPGraphQLRequest, res: HTTPGraphQLResponse
     return res;
   }
   if (codes.some((c) => HTTP_LEVEL_CODES.has(c))) return res;
-  headers.set('content-type', APPLICATION_JSON);
-  return { ...res, status: 200, headers };
+  return { ...res, status: 200, headers: withContentType(res.headers, APPLICATION_JSON) };
 }

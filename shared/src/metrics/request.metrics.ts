@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { pathAndSearch } from '../http';
 import { codeLabel, type ServiceMetrics } from './service.metrics';
 
 /**
@@ -13,7 +14,7 @@ export function instrumentHttpServer(server: Server, metrics: ServiceMetrics): v
     const started = process.hrtime.bigint();
     res.once('close', () => {
       const finished = res.writableFinished;
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const path = pathAndSearch(req.url).pathname;
       const route = finished && res.statusCode !== 404 ? path : 'other';
       const method = req.method === 'GET' || req.method === 'POST' ? req.method : 'other';
       const status = finished ? String(res.statusCode) : 'aborted';
