@@ -206,12 +206,21 @@ async function serveMultiplexed<C extends BaseContext>(o: HttpAppOptions<C>, par
       return { part: i, status, contentType: 'application/json; charset=utf-8', cacheControl: undefined, body: JSON.stringify({ errors: [error] }) };
     }
   };
-  await Promise.all(
-    parts.map(async (part, i) => {
-      const frame = await tracePart(part.headers, () => runPart(part, i));
-      if (!res.destroyed) res.write(encodeFrame(frame));
-    }),
-  );
+  // Frames finished in the same turn leave in one socket write.
+  let corked = false;
+  const write = (frame: MultiplexFrame) => {
+    if (res.destroyed) return;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
+    res.write(encodeFrame(frame));
+  };
+  await Promise.all(parts.map(async (part, i) => write(await tracePart(part.headers, () => runPart(part, i)))));
   res.end();
 }
 
