@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Viewer } from '@plaza/shared';
+import { captureContext, type Viewer } from '@plaza/shared';
 import { traceDelivery, traceHydration } from '../tracing';
 import { corked } from './socket.outlet';
 import { SharedResult, type Member } from './subscription.member';
@@ -23,6 +23,8 @@ interface Outgoing {
   result: SharedResult | null;
   /** myIssueEvents: the members following the event's request; null: every member. */
   to: Member[] | null;
+  /** The trace the event was received in: its delivery span joins it, whenever it is handed out. */
+  trace: ReturnType<typeof captureContext>;
 }
 
 /**
@@ -66,7 +68,7 @@ export class SubscriptionGroup {
       return;
     }
     if (!wanted) return;
-    const out: Outgoing = { event, settled: false, result: null, to: null };
+    const out: Outgoing = { event, settled: false, result: null, to: null, trace: captureContext() };
     this.outbox.push(out);
     const rendered = this.follows ? this.renderForFollowers(event, this.follows, out) : this.render(event);
     rendered.then(
@@ -135,19 +137,20 @@ export class SubscriptionGroup {
   }
 
   private deliver(ready: Outgoing[]) {
-    for (const { event, result, to } of ready) {
-      if (!result) continue;
-      traceDelivery(event.seq, to ? to.length : this.members.size, () => {
-        for (const m of to ?? this.members) {
-          if (to && !this.members.has(m)) continue;
-          try {
-            m.live(event.seq, event.cursor, result);
-          } catch (e) {
-            this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
-            endQuietly(m, this.log);
-          }
-        }
-      });
+    for (const { event, result, to, trace } of ready) {
+      if (result) traceDelivery(event.seq, to ? to.length : this.members.size, () => this.handOut(event, result, to), trace);
+    }
+  }
+
+  private handOut(event: Event, result: SharedResult, to: Member[] | null) {
+    for (const m of to ?? this.members) {
+      if (to && !this.members.has(m)) continue;
+      try {
+        m.live(event.seq, event.cursor, result);
+      } catch (e) {
+        this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+        endQuietly(m, this.log);
+      }
     }
   }
 
