@@ -128,7 +128,8 @@ export class SubscriptionGroup {
     while (n < this.outbox.length && this.outbox[n]!.settled) n++;
     const ready = this.outbox.splice(0, n);
     try {
-      if (ready.length > 1) corked(() => this.deliver(ready));
+      if (ready.length > 1 && !this.follows) this.deliverTogether(ready.filter((o) => o.result));
+      else if (ready.length > 1) corked(() => this.deliver(ready));
       else this.deliver(ready);
     } catch (e) {
       // Members' failures stay with them (deliver); this is the tracing or the socket layer.
@@ -139,6 +140,30 @@ export class SubscriptionGroup {
   private deliver(ready: Outgoing[]) {
     for (const { event, result, to, trace } of ready) {
       if (result) traceDelivery(event.seq, to ? to.length : this.members.size, () => this.handOut(event, result, to), trace);
+    }
+  }
+
+  /**
+   * Several events for every member: member by member, each socket's frames corked into one
+   * write that leaves as soon as that member is done — the first sockets are written while the
+   * last are still being framed, so the readers work alongside, not after the whole batch. Each
+   * event's delivery span (in its own trace) covers the batch.
+   */
+  private deliverTogether(ready: Outgoing[], traced = 0): void {
+    const o = ready[traced];
+    if (o) return traceDelivery(o.event.seq, this.members.size, () => this.deliverTogether(ready, traced + 1), o.trace);
+    for (const m of this.members) {
+      corked(() => {
+        for (const { event, result } of ready) {
+          try {
+            m.live(event.seq, event.cursor, result!);
+          } catch (e) {
+            this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+            endQuietly(m, this.log);
+            return;
+          }
+        }
+      });
     }
   }
 
