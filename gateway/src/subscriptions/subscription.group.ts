@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { Viewer } from '@plaza/shared';
+import { captureContext, type Viewer } from '@plaza/shared';
 import { traceDelivery, traceHydration } from '../tracing';
+import { corked } from './socket.outlet';
 import { SharedResult, type Member } from './subscription.member';
 import type { HydrateExecute, SubscriptionPlan } from './subscription.plan';
 import type { FollowIndex } from './follow.index';
@@ -15,6 +16,17 @@ const CACHE_BYTES = 1024 * 1024;
 
 type Event = Record<string, unknown> & { seq: number; cursor: string };
 
+interface Outgoing {
+  event: Event;
+  settled: boolean;
+  /** Once settled: what every recipient gets, or null (render failed or nobody follows). */
+  result: SharedResult | null;
+  /** myIssueEvents: the members following the event's request; null: every member. */
+  to: Member[] | null;
+  /** The trace the event was received in: its delivery span joins it, whenever it is handed out. */
+  trace: ReturnType<typeof captureContext>;
+}
+
 /**
  * Subscribers with the same operation shape, arguments and authorization scope. Each event is
  * filtered once, hydrated once and serialised once for all of them; renders run concurrently
@@ -24,7 +36,9 @@ export class SubscriptionGroup {
   readonly members = new Set<Member>();
   /** myIssueEvents: members by the resident they deliver to (one resident may have several). */
   private readonly byFollower = new Map<string, Set<Member>>();
-  private chain: Promise<void> = Promise.resolve();
+  /** Events accepted and not yet handed out, in seq order; each settles when its render does. */
+  private readonly outbox: Outgoing[] = [];
+  private flushing: NodeJS.Immediate | null = null;
   private readonly cache = new Map<number, { result: Promise<SharedResult>; bytes: number }>();
   private cached = 0;
 
@@ -54,27 +68,16 @@ export class SubscriptionGroup {
       return;
     }
     if (!wanted) return;
-    if (this.follows) return this.offerToFollowers(event, this.follows);
-    const rendered = this.render(event);
-    this.chain = this.chain.then(async () => {
-      let r: SharedResult;
-      try {
-        r = await rendered;
-      } catch (e) {
+    const out: Outgoing = { event, settled: false, result: null, to: null, trace: captureContext() };
+    this.outbox.push(out);
+    const rendered = this.follows ? this.renderForFollowers(event, this.follows, out) : this.render(event);
+    rendered.then(
+      (r) => this.settle(out, r),
+      (e) => {
         this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription render failed; event skipped for this group');
-        return;
-      }
-      traceDelivery(event.seq, this.members.size, () => {
-        for (const m of this.members) {
-          try {
-            m.live(event.seq, event.cursor, r);
-          } catch (e) {
-            this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
-            endQuietly(m, this.log);
-          }
-        }
-      });
-    });
+        this.settle(out, null);
+      },
+    );
   }
 
   /**
@@ -82,7 +85,7 @@ export class SubscriptionGroup {
    * them (none following: not hydrated at all). Found from the request's followers, not by asking
    * every member; a read of a member's follows still in flight is waited for, in order.
    */
-  private offerToFollowers(event: Event, follows: FollowIndex) {
+  private async renderForFollowers(event: Event, follows: FollowIndex, out: Outgoing): Promise<SharedResult | null> {
     const issueId = event.issueId as string;
     const recipients = () => {
       const ids = follows.followersOf(issueId);
@@ -96,31 +99,84 @@ export class SubscriptionGroup {
       return to;
     };
     const ready = follows.ready((id) => this.byFollower.has(id));
-    const decided = ready ? ready.then(recipients) : Promise.resolve(recipients());
-    const rendered = decided.then((to) => (to.length ? this.render(event).then((r) => ({ r, to })) : null));
-    rendered.catch(() => undefined);
-    this.chain = this.chain.then(async () => {
-      let out: { r: SharedResult; to: Member[] } | null;
-      try {
-        out = await rendered;
-      } catch (e) {
-        this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription render failed; event skipped for this group');
-        return;
-      }
-      if (!out) return;
-      const { r, to } = out;
-      traceDelivery(event.seq, to.length, () => {
-        for (const m of to) {
-          if (!this.members.has(m)) continue;
+    if (ready) await ready;
+    const to = recipients();
+    out.to = to;
+    return to.length ? this.render(event) : null;
+  }
+
+  /**
+   * An event's render finished (null: skipped). Results go out in event order: at once when no
+   * other render is in flight, else after the current I/O, so the events whose renders finish
+   * meanwhile go out together, each socket's frames in one write (see `corked`). A fan-out that
+   * falls behind — 10,000 sockets take longer than the gap between events, and events pile up
+   * behind it — so gets cheaper per event instead of paying a system call per subscriber per
+   * event and falling further behind.
+   */
+  private settle(out: Outgoing, result: SharedResult | null) {
+    out.settled = true;
+    out.result = result;
+    if (!this.outbox[0]?.settled) return;
+    if (this.outbox.every((o) => o.settled)) this.flush();
+    else this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  private flush() {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    let n = 0;
+    while (n < this.outbox.length && this.outbox[n]!.settled) n++;
+    const ready = this.outbox.splice(0, n);
+    try {
+      if (ready.length > 1 && !this.follows) this.deliverTogether(ready.filter((o) => o.result));
+      else if (ready.length > 1) corked(() => this.deliver(ready));
+      else this.deliver(ready);
+    } catch (e) {
+      // Members' failures stay with them (deliver); this is the tracing or the socket layer.
+      this.log?.error({ err: e, group: this.key }, 'handing out events failed; the group goes on');
+    }
+  }
+
+  private deliver(ready: Outgoing[]) {
+    for (const { event, result, to, trace } of ready) {
+      if (result) traceDelivery(event.seq, to ? to.length : this.members.size, () => this.handOut(event, result, to), trace);
+    }
+  }
+
+  /**
+   * Several events for every member: member by member, each socket's frames corked into one
+   * write that leaves as soon as that member is done — the first sockets are written while the
+   * last are still being framed, so the readers work alongside, not after the whole batch. Each
+   * event's delivery span (in its own trace) covers the batch.
+   */
+  private deliverTogether(ready: Outgoing[], traced = 0): void {
+    const o = ready[traced];
+    if (o) return traceDelivery(o.event.seq, this.members.size, () => this.deliverTogether(ready, traced + 1), o.trace);
+    for (const m of this.members) {
+      corked(() => {
+        for (const { event, result } of ready) {
           try {
-            m.live(event.seq, event.cursor, r);
+            m.live(event.seq, event.cursor, result!);
           } catch (e) {
             this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
             endQuietly(m, this.log);
+            return;
           }
         }
       });
-    });
+    }
+  }
+
+  private handOut(event: Event, result: SharedResult, to: Member[] | null) {
+    for (const m of to ?? this.members) {
+      if (to && !this.members.has(m)) continue;
+      try {
+        m.live(event.seq, event.cursor, result);
+      } catch (e) {
+        this.log?.error({ err: e, group: this.key, seq: event.seq }, 'subscription delivery failed; ending that subscriber');
+        endQuietly(m, this.log);
+      }
+    }
   }
 
   /** A member joins; a follower (myIssueEvents) is also found by who they are. */

@@ -101,6 +101,8 @@ function quietClientFaults(wss: WebSocketServer, log: Logger | undefined): void 
 export function attachSubscriptions(o: AttachSubscriptionsOptions): SubscriptionServer {
   const path = o.path ?? '/graphql';
   const connections = new WeakMap<WebSocket, Connection>();
+  /** Each WebSocket's upgraded TCP socket, corked while several frames go to it at once. */
+  const streams = new WeakMap<WebSocket, Duplex>();
   const live = new Set<Connection>();
   let openOperations = 0;
   let closing = false;
@@ -133,7 +135,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
     // graphql-ws keeps the upgrade request for the connection's lifetime (ctx.extra.request);
     // nothing here reads it, so it gets a slim stand-in and the IncomingMessage can be freed —
     // a few KB per subscriber at 10,000 of them.
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, { url: req.url, headers: {} }));
+    wss.handleUpgrade(req, socket, head, (ws) => (streams.set(ws, socket), wss.emit('connection', ws, { url: req.url, headers: {} })));
   };
   o.httpServer.on('upgrade', onUpgrade);
 
@@ -145,7 +147,7 @@ export function attachSubscriptions(o: AttachSubscriptionsOptions): Subscription
         if ('refused' in auth) return refuse(ctx.extra.socket as WebSocket, auth.refused);
         // graphql-ws keeps connectionParams for the socket's life; the token is not needed again.
         delete (ctx as { connectionParams?: unknown }).connectionParams;
-        const conn = new Connection(auth.viewer, new SocketOutlet(ctx.extra.socket, { highWaterBytes: o.socketHighWaterBytes }));
+        const conn = new Connection(auth.viewer, new SocketOutlet(ctx.extra.socket, { highWaterBytes: o.socketHighWaterBytes, stream: streams.get(ctx.extra.socket) }));
         connections.set(ctx.extra.socket, conn);
         live.add(conn);
         return true;

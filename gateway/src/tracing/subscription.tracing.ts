@@ -1,4 +1,4 @@
-import { contextFromTraceparent, SpanKind, withSpan } from '@plaza/shared';
+import { contextFromTraceparent, SpanKind, withSpan, type SpanOptions } from '@plaza/shared';
 
 /**
  * The gateway's part of an event's trace: mutation → outbox → relay publish (in the subgraph)
@@ -19,7 +19,11 @@ export function traceHydration<T>(seq: number, subscribers: number, fn: () => Pr
   return withSpan('subscription hydrate', { attributes: { 'plaza.event.seq': seq, 'plaza.subscribers': subscribers } }, fn);
 }
 
-/** Writing one rendered event to a group's subscribers (one span per group, not per socket). */
-export function traceDelivery<T>(seq: number, subscribers: number, fn: () => T): T {
-  return withSpan('subscription deliver', { attributes: { 'plaza.event.seq': seq, 'plaza.subscribers': subscribers } }, fn);
+/**
+ * Writing one rendered event to a group's subscribers (one span per group, not per socket), in
+ * `parent` — the event's context captured when it was received (captureContext), since events
+ * handed out together run in whichever one's callback came last — else the active one.
+ */
+export function traceDelivery<T>(seq: number, subscribers: number, fn: () => T, parent?: SpanOptions['parent']): T {
+  return withSpan('subscription deliver', { parent, attributes: { 'plaza.event.seq': seq, 'plaza.subscribers': subscribers } }, fn);
 }

@@ -55,6 +55,14 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span 
   return result;
 }
 
+/**
+ * The active context, for work that runs later outside it (a subscription group hands out
+ * several events in one go, each of which belongs to its own trace); undefined with tracing off.
+ */
+export function captureContext(): Context | undefined {
+  return on ? context.active() : undefined;
+}
+
 /** A span that is not made active (SQL: nothing runs inside it); undefined with tracing off. */
 export function startSpan(name: string, options: SpanOptions = {}): Span | undefined {
   if (!on) return undefined;
