@@ -55,7 +55,7 @@ describe('SubscriptionGroup tracing', () => {
       const receive = spans.find((s) => s.name === `receive ${seq}`)!;
       const deliver = spans.find((s) => s.name === 'subscription deliver' && s.attributes['plaza.event.seq'] === seq)!;
       expect(deliver).toBeDefined();
-      expect([deliver.spanContext().traceId, deliver.parentSpanId]).toEqual([receive.spanContext().traceId, receive.spanContext().spanId]);
+      expect([deliver.spanContext().traceId, deliver.parentSpanContext?.spanId]).toEqual([receive.spanContext().traceId, receive.spanContext().spanId]);
     }
   });
 });
