@@ -191,14 +191,27 @@ describe('failover on the scale-out topology', () => {
 
     // Raises and votes through HAProxy, all along.
     const answered = new Set<string>();
-    const votes = { ok: 0, failed: 0 };
+    const votes = { ok: 0, failed: 0, retried: 0 };
     const raises = { ok: 0, failed: 0 };
     let running = true;
     let n = 0;
     const load = (async () => {
       while (running) {
         const i = ++n;
-        const vote = signToken({ sub: `resident-${i}`, roles: ['RESIDENT'] }, JWT).then((t) => gql('mutation($p: ID!) { votePlan(planId: $p, stance: FOR) { id } }', { p: planId }, t));
+        // A vote whose answer was lost (a subgraph killed between its commit and its answer) may
+        // have landed: the resident's app sends it again, as votePlan is one vote per voter (an
+        // upsert), so the tally must still equal the voters answered.
+        const vote = signToken({ sub: `resident-${i}`, roles: ['RESIDENT'] }, JWT).then(async (t) => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await gql('mutation($p: ID!) { votePlan(planId: $p, stance: FOR) { id } }', { p: planId }, t);
+            } catch (e) {
+              if (attempt === 3) throw e;
+              votes.retried++;
+              await sleep(300);
+            }
+          }
+        });
         const r = raise(`议题 ${i}`);
         await Promise.all([
           r.then(
