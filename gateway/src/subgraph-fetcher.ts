@@ -248,7 +248,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
     const parts = groups.map((g) => `{"headers":${JSON.stringify(g[0]!.call.headers)},"body":${g.length === 1 ? g[0]!.call.body : batchBody(g)}}`);
     const body = `[${parts.join(',')}]`;
     const answered = new Array<boolean>(groups.length).fill(false);
-    let anyFrame = false;
     const failRest = (e: unknown) => groups.forEach((g, i) => answered[i] || ((answered[i] = true), g.forEach((f) => fail(f, e))));
     stats.sent++;
     const started = process.hrtime.bigint();
@@ -282,7 +281,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           const group = groups[frame.part];
           if (!group || answered[frame.part]) throw new SubgraphHttpError(status, `multiplexed answer for part ${frame.part} unexpected`);
           answered[frame.part] = true;
-          anyFrame = true;
           stats.multiplexed += group.length;
           const raw: Raw = { status: frame.status, contentType: frame.contentType, cacheControl: frame.cacheControl, text: frame.body };
           if (group.length === 1) finishAlone(group[0]!, raw);
@@ -310,7 +308,8 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
     );
     req.on('error', (e: NodeJS.ErrnoException) => {
       done('network');
-      if (retry && !anyFrame && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+      // Only while no group is settled (answered, or failed by a malformed answer).
+      if (retry && !answered.some(Boolean) && req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
         stats.retried++;
         sendMultiplexed(groups, false);
       } else failRest(e);
