@@ -1,28 +1,12 @@
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { eventCursor, IssueCategory, MemoryPubSub, type IssueEventMessage } from '@plaza/shared';
+import { eventCursor, MemoryPubSub, type IssueEventMessage } from '@plaza/shared';
 import { GroupRegistry } from '../group.registry';
 import { LogReplayer } from '../log.replayer';
 import { SocketOutlet } from '../socket.outlet';
 import type { SubscriptionPlan } from '../subscription.plan';
-
-const event = (seq: number): IssueEventMessage => ({
-  cursor: eventCursor(seq),
-  seq,
-  kind: 'RAISED',
-  at: new Date(),
-  issueId: 'i',
-  communityId: 'c',
-  subdistrict: 's',
-  sessionId: null,
-  category: IssueCategory.PUBLIC_FACILITIES,
-  planId: null,
-  supportCount: null,
-});
-
-const outlet = (frames: string[]) =>
-  ({ congested: false, unacked: 0, write: (f: string) => frames.push(f), force: (f: string) => frames.push(f), waitFor() {}, forget() {} }) as unknown as SocketOutlet;
+import { issueEvent as event, recordingOutlet as outlet } from './fixtures';
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
 const viewer = { id: 'u1', roles: ['RESIDENT'], communityIds: ['c'] } as never;

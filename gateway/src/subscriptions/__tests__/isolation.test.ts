@@ -1,41 +1,12 @@
-import { MemoryPubSub, eventCursor, IssueCategory, type IssueEventMessage } from '@plaza/shared';
+import { MemoryPubSub, type IssueEventMessage } from '@plaza/shared';
 import { SubscriptionGroup } from '../subscription.group';
 import { Member } from '../subscription.member';
-import type { SocketOutlet } from '../socket.outlet';
 import type { SubscriptionPlan } from '../subscription.plan';
 import { TopicFeed } from '../topic.feed';
 import { LogReplayer } from '../log.replayer';
+import { issueEvent as event, recordingOutlet as outlet } from './fixtures';
 
 /** A shared loop never trusts one item: one group's, one member's failure stays with it. */
-
-const event = (seq: number): IssueEventMessage => ({
-  cursor: eventCursor(seq),
-  seq,
-  kind: 'RAISED',
-  at: new Date(),
-  issueId: 'i',
-  communityId: 'c',
-  subdistrict: 's',
-  sessionId: null,
-  category: IssueCategory.PUBLIC_FACILITIES,
-  planId: null,
-  supportCount: null,
-});
-
-/** An outlet that records frames (a real socket is not needed to see who got what). */
-const outlet = (frames: string[], failing = false) =>
-  ({
-    congested: false,
-    unacked: 0,
-    write(f: string) {
-      if (failing) throw new Error('socket exploded');
-      frames.push(f);
-      return true;
-    },
-    force: (f: string) => frames.push(f),
-    waitFor() {},
-    forget() {},
-  }) as unknown as SocketOutlet;
 
 const plan = (over: Partial<SubscriptionPlan> = {}) =>
   ({ fieldName: 'issueEvents', matches: () => true, render: async (e: IssueEventMessage) => ({ json: `{"seq":${e.seq}}`, hydrated: false }), ...over }) as unknown as SubscriptionPlan;

@@ -1,24 +1,11 @@
-import { eventCursor, IssueCategory, type IssueEventMessage } from '@plaza/shared';
+import { eventCursor } from '@plaza/shared';
 import { LogReplayer } from '../log.replayer';
-
-const event = (seq: number): IssueEventMessage => ({
-  cursor: eventCursor(seq),
-  seq,
-  kind: 'RAISED',
-  at: new Date(0),
-  issueId: 'i',
-  communityId: 'c',
-  subdistrict: 's',
-  sessionId: null,
-  category: IssueCategory.PUBLIC_FACILITIES,
-  planId: null,
-  supportCount: null,
-});
+import { issueEvent as event } from './fixtures';
 
 /** A log of `n` events that records every read it serves. */
 function log(n: number) {
   const reads: { after: string; limit: number }[] = [];
-  const all = Array.from({ length: n }, (_, i) => event(i + 1));
+  const all = Array.from({ length: n }, (_, i) => ({ ...event(i + 1), at: new Date(0) }));
   const replay = (async (_topic: string, after: string, limit: number) => {
     reads.push({ after, limit });
     const from = all.findIndex((e) => e.cursor === after) + 1;

@@ -1,28 +1,11 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { eventCursor, IssueCategory, setTracingEnabled, withSpan, type IssueEventMessage } from '@plaza/shared';
-import type { SocketOutlet } from '../socket.outlet';
+import { setTracingEnabled, withSpan, type IssueEventMessage } from '@plaza/shared';
 import { SubscriptionGroup } from '../subscription.group';
 import { Member } from '../subscription.member';
 import type { SubscriptionPlan } from '../subscription.plan';
-
-const event = (seq: number): IssueEventMessage & { seq: number; cursor: string } => ({
-  cursor: eventCursor(seq),
-  seq,
-  kind: 'RAISED',
-  at: new Date(),
-  issueId: 'i',
-  communityId: 'c',
-  subdistrict: 's',
-  sessionId: null,
-  category: IssueCategory.PUBLIC_FACILITIES,
-  planId: null,
-  supportCount: null,
-});
-
-const outlet = (frames: string[]) =>
-  ({ congested: false, unacked: 0, write: (f: string) => frames.push(f), force: (f: string) => frames.push(f), waitFor() {}, forget() {} }) as unknown as SocketOutlet;
+import { issueEvent as event, recordingOutlet as outlet } from './fixtures';
 
 describe('SubscriptionGroup tracing', () => {
   // Spans kept in memory: the SDK the gateway's startTracing registers, with an in-memory exporter.
