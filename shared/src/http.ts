@@ -44,6 +44,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
 
+/** A refusal's status and GraphQL error body; anything not a PlazaError is an internal error, worded for nobody. */
+function errorAnswer(e: unknown): { status: number; body: { errors: { message: string; extensions: Record<string, unknown> }[] } } {
+  if (e instanceof PlazaError) return { status: HTTP_STATUS[e.code] ?? 400, body: { errors: [{ message: e.message, extensions: e.extensions }] } };
+  return { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+}
+
 class BodyError extends Error {
   constructor(
     readonly status: number,
@@ -148,9 +154,9 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
         context = await o.context(req, requestId);
       } catch (e) {
         if (e instanceof PlazaError) {
-          const status = HTTP_STATUS[e.code] ?? 400;
+          const { status, body } = errorAnswer(e);
           const shaped = o.refusal?.(req, e.code, status);
-          return sendJson(res, shaped?.status ?? status, { errors: [{ message: e.message, extensions: e.extensions }] }, shaped ? { 'content-type': shaped.contentType } : {});
+          return sendJson(res, shaped?.status ?? status, body, shaped ? { 'content-type': shaped.contentType } : {});
         }
         throw e;
       }
@@ -172,7 +178,7 @@ export function createRequestHandler<C extends BaseContext>(o: HttpAppOptions<C>
         return sendJson(res, e.status, { errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }] }, e.status === 413 ? { connection: 'close' } : {});
       }
       o.log.error({ err: e, requestId }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendJson(res, 500, errorAnswer(e).body);
       else res.end();
     }
   });
@@ -199,11 +205,9 @@ async function serveMultiplexed<C extends BaseContext>(o: HttpAppOptions<C>, par
       else for await (const chunk of result.body.asyncIterator) text += chunk;
       return { part: i, status: result.status ?? 200, contentType: result.headers.get('content-type') ?? 'application/json', cacheControl: result.headers.get('cache-control'), body: text };
     } catch (e) {
-      const refused = e instanceof PlazaError;
-      if (!refused) o.log.error({ err: e, requestId }, 'multiplexed part failed');
-      const error = refused ? { message: e.message, extensions: e.extensions } : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-      const status = refused ? (HTTP_STATUS[e.code] ?? 400) : 500;
-      return { part: i, status, contentType: 'application/json; charset=utf-8', cacheControl: undefined, body: JSON.stringify({ errors: [error] }) };
+      if (!(e instanceof PlazaError)) o.log.error({ err: e, requestId }, 'multiplexed part failed');
+      const { status, body } = errorAnswer(e);
+      return { part: i, status, contentType: 'application/json; charset=utf-8', cacheControl: undefined, body: JSON.stringify(body) };
     }
   };
   // Frames finished in the same turn leave in one socket write.

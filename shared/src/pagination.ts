@@ -130,6 +130,9 @@ export interface Keyset<T> {
   casts: string[];
 }
 
+/** Column alias of the total read beside a first page's rows. */
+const TOTAL_ALIAS = '__plaza_total';
+
 /**
  * Runs a keyset-paginated query: the page (first + 1 rows to learn hasNextPage) and the total.
  * A first page (no cursor) of a query without joins is one statement, the total read beside the
@@ -137,8 +140,6 @@ export interface Keyset<T> {
  * the page is filtered by it and the total is not, so they are two statements. Stable under
  * concurrent inserts: a cursor names a position in the sort order, not an offset.
  */
-const TOTAL_ALIAS = '__plaza_total';
-
 export async function keysetPage<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   keyset: Keyset<T>,

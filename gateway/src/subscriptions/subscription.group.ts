@@ -128,8 +128,11 @@ export class SubscriptionGroup {
     while (n < this.outbox.length && this.outbox[n]!.settled) n++;
     const ready = this.outbox.splice(0, n);
     try {
-      if (ready.length > 1 && !this.follows) this.deliverTogether(ready.filter((o) => o.result));
-      else if (ready.length > 1) corked(() => this.deliver(ready));
+      if (ready.length > 1 && !this.follows) {
+        const rendered = ready.filter((o) => o.result);
+        // Nothing rendered (every render failed): no member to walk.
+        if (rendered.length) this.deliverTogether(rendered);
+      } else if (ready.length > 1) corked(() => this.deliver(ready));
       else this.deliver(ready);
     } catch (e) {
       // Members' failures stay with them (deliver); this is the tracing or the socket layer.
