@@ -8,6 +8,10 @@ module.exports = (dir) => ({
   testMatch: ['**/*.test.ts'],
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
+  // A failed test can leave a socket or timer behind (its clean-up never ran): jest then waited
+  // for ever after printing its summary and CI ran out of time instead of reporting the failure.
+  // Jest still prints the warning, so leaks stay visible.
+  forceExit: true,
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

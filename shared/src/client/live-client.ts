@@ -41,8 +41,16 @@ export type LiveClientOptions = ClientOptions & {
   retryAttempts?: number;
 };
 
+/**
+ * graphql-ws retries only close events by default: a reconnect refused while the network or the
+ * gateway is still down (ECONNREFUSED arrives as an error event, before the close) ended every
+ * subscription for good. Consoles keep trying; the close codes graphql-ws treats as final
+ * (4400 bad request, 4401 bad token, 4500 …) still end them.
+ */
+const retryEveryDrop = () => true;
+
 export function createLiveClient(options: LiveClientOptions): LiveClient {
-  const client = createClient({ retryAttempts: Number.POSITIVE_INFINITY, ...options });
+  const client = createClient({ retryAttempts: Number.POSITIVE_INFINITY, shouldRetry: retryEveryDrop, ...options });
   const live = new Set<{ last: () => string | null }>();
   return {
     client,
