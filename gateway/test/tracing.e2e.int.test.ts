@@ -124,7 +124,10 @@ describe('OpenTelemetry traces across processes (OTLP to a local receiver)', () 
     expect(gatewayRequest!.encoding).toBe('json');
     for (const subgraph of ['issues', 'sessions']) {
       const call = one(trace, { service: 'gateway', name: `subgraph ${subgraph}`, kind: CLIENT }, gatewayRequest);
-      const served = one(trace, { service: subgraph, kind: SERVER, name: 'POST /graphql' }, call);
+      // Served alone, or as one part of a multiplexed request when another read to the same
+      // subgraph (here: the raise's subscription hydration) left in the same turn.
+      const served = one(trace, { service: subgraph, kind: SERVER }, call);
+      expect(['POST /graphql', 'multiplexed part']).toContain(served.name);
       expect(served.encoding).toBe('protobuf');
       expect(served.attributes['plaza.request_id']).toBe(gatewayRequest!.attributes['plaza.request_id']);
       const sql = one(trace, { service: subgraph, name: 'SELECT', kind: CLIENT }, served);

@@ -194,6 +194,7 @@ async function serveMultiplexed<C extends BaseContext>(o: HttpAppOptions<C>, par
   const runPart = async (part: MultiplexPart, i: number): Promise<MultiplexFrame> => {
     const header = (name: string): string | undefined => part.headers[name];
     const requestId = header(REQUEST_ID_HEADER)?.slice(0, 100) || randomUUID();
+    annotateActiveSpan({ 'plaza.request_id': requestId });
     try {
       const context = await o.multiplex!.context(header, requestId);
       const headers = new HeaderMap();
