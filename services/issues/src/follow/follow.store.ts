@@ -1,4 +1,5 @@
 import { hasRole, type Viewer } from '@plaza/shared';
+import { EVENT_LOG_LOCK } from '../issue-event/issue-event.writer';
 
 interface Runner {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -11,8 +12,14 @@ interface Runner {
  */
 export async function autoFollow(q: Runner, viewer: Viewer, issueId: string): Promise<void> {
   if (!viewer.id || !hasRole(viewer, 'RESIDENT')) return;
-  const added = await q.query(`INSERT INTO issues.follow (issue_id, follower_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id]);
-  if ((added as unknown[]).length) await followChanged(q, issueId, viewer.id, true);
+  // The follow and its event in one statement (one round trip inside the voter's locks): the
+  // event is inserted — and the log's lock taken — only when the follow is new.
+  await q.query(
+    `WITH added AS (INSERT INTO issues.follow (issue_id, follower_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING issue_id, follower_id)
+     INSERT INTO issues.follow_event (issue_id, follower_id, following)
+     SELECT added.issue_id, added.follower_id, true FROM added, LATERAL (${EVENT_LOG_LOCK}) AS held`,
+    [issueId, viewer.id],
+  );
 }
 
 /**
@@ -21,8 +28,8 @@ export async function autoFollow(q: Runner, viewer: Viewer, issueId: string): Pr
  * commit order with them; an event appended later in the same transaction comes after it.
  */
 export async function followChanged(q: Runner, issueId: string, followerId: string, following: boolean): Promise<void> {
-  await q.query(`SELECT pg_advisory_xact_lock(hashtext('issues.issue_event'))`);
-  await q.query(`INSERT INTO issues.follow_event (issue_id, follower_id, following) VALUES ($1, $2, $3)`, [issueId, followerId, following]);
+  // Lock and insert in one statement (see insertEvents): one round trip fewer under the lock.
+  await q.query(`INSERT INTO issues.follow_event (issue_id, follower_id, following) SELECT $1::uuid, $2::text, $3::boolean FROM (${EVENT_LOG_LOCK}) AS held`, [issueId, followerId, following]);
 }
 
 /** SQL over `issues.issue i`: the request is followed by the parameter named `param`. */

@@ -33,32 +33,36 @@ export async function appendEvents(runner: QueryRunner, items: { subject: EventS
   await withSpan('outbox write', { attributes: { 'plaza.outbox': 'issues.issue_event', 'plaza.events': items.length } }, () => insertEvents(runner, items, currentTraceparent()));
 }
 
+/** The log's lock (see appendEvents); re-entrant within a transaction, released by its end. */
+export const EVENT_LOG_LOCK = `SELECT pg_advisory_xact_lock(hashtext('issues.issue_event'))`;
+
+/**
+ * One statement takes the lock and inserts the rows: each round trip between taking the lock and
+ * COMMIT is time every other writer waits (votes of one evening queue on this lock), and the
+ * rows' seqs come from their defaults, evaluated only once the lock is held (each output row
+ * needs the lock's one-row subquery). Rows arrive as JSON typed by the table itself.
+ */
 async function insertEvents(runner: QueryRunner, items: { subject: EventSubject; event: EventDraft }[], traceparent: string | null): Promise<void> {
-  await runner.query(`SELECT pg_advisory_xact_lock(hashtext('issues.issue_event'))`);
-  const params: unknown[] = [];
-  const rows = items.map(({ subject: s, event: e }) => {
-    const values = [
-      s.id,
-      e.kind,
-      e.actor ?? null,
-      e.note ?? null,
-      e.from ?? null,
-      e.to ?? null,
-      s.community_id,
-      s.subdistrict,
-      s.session_id,
-      s.category,
-      e.planId ?? null,
-      e.supportCount ?? null,
-      traceparent,
-    ];
-    const start = params.length;
-    params.push(...values);
-    return `(${values.map((_, i) => `$${start + i + 1}`).join(', ')})`;
-  });
+  const rows = items.map(({ subject: s, event: e }) => ({
+    issue_id: s.id,
+    kind: e.kind,
+    actor: e.actor ?? null,
+    note: e.note ?? null,
+    from_status: e.from ?? null,
+    to_status: e.to ?? null,
+    community_id: s.community_id,
+    subdistrict: s.subdistrict,
+    session_id: s.session_id,
+    category: s.category,
+    plan_id: e.planId ?? null,
+    support_count: e.supportCount ?? null,
+    traceparent,
+  }));
   await runner.query(
-    `INSERT INTO issues.issue_event (issue_id, kind, actor, note, from_status, to_status, community_id, subdistrict, session_id, category, plan_id, support_count, traceparent)
-     VALUES ${rows.join(', ')}`,
-    params,
+    `INSERT INTO issues.issue_event (${EVENT_COLUMNS})
+     SELECT ${EVENT_COLUMNS} FROM (${EVENT_LOG_LOCK}) AS held, jsonb_populate_recordset(NULL::issues.issue_event, $1::jsonb)`,
+    [JSON.stringify(rows)],
   );
 }
+
+const EVENT_COLUMNS = 'issue_id, kind, actor, note, from_status, to_status, community_id, subdistrict, session_id, category, plan_id, support_count, traceparent';

@@ -11,6 +11,9 @@ import { parseText } from '../loop/loop.input';
 import { Plan } from './plan.entity';
 import { tallyNote, VOTE_OPEN_SQL } from './vote-window';
 
+const SUPPORT_ADD = `INSERT INTO issues.support (issue_id, supporter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`;
+const SUPPORT_REMOVE = `DELETE FROM issues.support WHERE issue_id = $1 AND supporter_id = $2 RETURNING 1`;
+
 /**
  * Support votes and plan votes. Every vote locks its request row, so votes on one request are
  * serialised and the tallies counted inside the lock are exact; the (thing, viewer) primary keys
@@ -25,19 +28,19 @@ export class VotesService {
     // pooled connection and queue behind every waiting voter (measured in bench/, votes section).
     return changeIssue(this.ds, issueId, 'issueId', async (q, issue) => {
       requireResidentOrStaffOf(viewer, issue.community_id);
-      const changed = add
-        ? await returning(q, `INSERT INTO issues.support (issue_id, supporter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [issueId, viewer.id])
-        : await returning(q, `DELETE FROM issues.support WHERE issue_id = $1 AND supporter_id = $2 RETURNING 1`, [issueId, viewer.id]);
+      // The support row and the tally in one statement: every round trip here is time the other
+      // voters on this request wait for its row lock. No row changed (a repeat): no tally change.
+      const [row] = await returning<{ support_count: number }>(
+        q,
+        `WITH changed AS (${add ? SUPPORT_ADD : SUPPORT_REMOVE})
+         UPDATE issues.issue SET support_count = support_count + $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM changed) RETURNING support_count`,
+        [issueId, viewer.id, add ? 1 : -1],
+      );
+      const result = await q.manager.findOneByOrFail(Issue, { id: issueId });
       // Supporting follows (also a repeated support, which may come after an unfollow); withdrawing
       // keeps the follow. Last before the event: a new follow takes the events' lock (held to commit).
-      if (!changed.length) {
-        const result = await q.manager.findOneByOrFail(Issue, { id: issueId });
-        if (add) await autoFollow(q, viewer, issueId);
-        return { result, events: [] };
-      }
-      const [row] = await returning<{ support_count: number }>(q, `UPDATE issues.issue SET support_count = support_count + $2 WHERE id = $1 RETURNING support_count`, [issueId, add ? 1 : -1]);
-      const result = await q.manager.findOneByOrFail(Issue, { id: issueId });
       if (add) await autoFollow(q, viewer, issueId);
+      if (!row) return { result, events: [] };
       return { result, events: [{ kind: IssueEventKind.SUPPORT_CHANGED, actor: actorOf(viewer), supportCount: row.support_count }] };
     });
   }
