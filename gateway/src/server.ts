@@ -41,6 +41,7 @@ import { inputGuardPlugin } from './inputs/input-guard.plugin';
 import { hardenScalars } from './inputs/strict-scalars';
 import { checkPersistedQuery } from './inputs/persisted-query.check';
 import { GatewayApolloServer } from './http/graphql-over-http.apollo';
+import { InflightAnswers } from './http/shared-answers';
 import { refusalFor } from './http/graphql-over-http';
 import { corsHandler, parseCorsOrigins, type CorsOrigins } from './http/cors';
 import { createDrain } from './lifecycle/drain';
@@ -77,7 +78,7 @@ export interface GatewayDeps {
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Extra GET routes beside /health and /ready. */
   routes?: Record<string, Route>;
-  /** Identical subgraph reads in flight share one call. Default true. */
+  /** Identical subgraph reads in flight share one call, and identical queries of one viewer in flight one answer. Default true. */
   shareInflight?: boolean;
   /** One request's reads to one subgraph issued together travel as one HTTP request. Default true. */
   batchSubgraphCalls?: boolean;
@@ -233,6 +234,8 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
       formatError,
       onRefused: (err) => (gatewayMetrics.refused(err.extensions.code), log.debug({ code: err.extensions.code, ...err.extensions, http: undefined }, 'query refused before parsing')),
     },
+    // Off with PLAZA_SHARE_INFLIGHT=0, like the sharing of subgraph reads.
+    deps.shareInflight === false ? undefined : new InflightAnswers(() => gatewayMetrics.answerShared()),
   );
   await apollo.start();
 

@@ -20,7 +20,7 @@ export interface LimitedApolloServerOptions {
 export class LimitedApolloServer<C extends BaseContext> extends ApolloServer<C> {
   constructor(
     config: ApolloServerOptions<C>,
-    private readonly limited: LimitedApolloServerOptions,
+    protected readonly limited: LimitedApolloServerOptions,
   ) {
     super(config);
   }

@@ -1,4 +1,4 @@
-import { parse, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { Kind, parse, type GraphQLError, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import { QueryTooComplexError } from '@plaza/shared';
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { ParsedDocumentCache } from './parsed-document.cache';
@@ -77,5 +77,22 @@ export class LimitsGuard {
       if (e instanceof QueryTooComplexError) return e;
       throw e;
     }
+  }
+
+  /**
+   * The kind of operation `query` selects, from a document this guard already parsed and judged
+   * (null for any other: nothing is parsed here, so an unjudged document costs nothing).
+   */
+  operationKind(query: string, operationName: unknown): OperationTypeNode | null {
+    const document = this.documents.get(query);
+    if (!document) return null;
+    let found: OperationTypeNode | null = null;
+    let operations = 0;
+    for (const d of document.definitions) {
+      if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+      operations++;
+      if (operationName == null || d.name?.value === operationName) found = d.operation;
+    }
+    return operationName == null && operations !== 1 ? null : found;
   }
 }

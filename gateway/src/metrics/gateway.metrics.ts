@@ -13,6 +13,8 @@ export interface GatewayMetrics {
   queryPlanResolved(plan: object): void;
   /** A request refused before Apollo parsed it (limits guard, persisted-query check). */
   refused(code: unknown): void;
+  /** A query answered with a copy of an identical request's answer in flight (InflightAnswers). */
+  answerShared(): void;
 }
 
 export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
@@ -38,6 +40,11 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
   });
   const plans = new Counter({ name: 'plaza_query_plan_cache_total', help: 'Query plans resolved, by result: hit (from the plan cache) or miss (planned now)', labelNames: ['result'], registers });
   const refusals = new Counter({ name: 'plaza_graphql_refused_total', help: 'Requests refused before parsing (size, tokens, depth, cost, persisted query), by code', labelNames: ['code'], registers });
+  const sharedAnswers = new Counter({
+    name: 'plaza_graphql_answers_shared_total',
+    help: "Queries answered with a copy of an identical in-flight request's answer (same viewer, headers and operation), without executing",
+    registers,
+  });
   plans.inc({ result: 'hit' }, 0);
   plans.inc({ result: 'miss' }, 0);
   // The plan store hands back the very object it keeps, so identity tells a cached plan.
@@ -58,6 +65,9 @@ export function createGatewayMetrics(base: ServiceMetrics): GatewayMetrics {
     },
     refused(code) {
       refusals.inc({ code: codeLabel(code) });
+    },
+    answerShared() {
+      sharedAnswers.inc();
     },
   };
 }
