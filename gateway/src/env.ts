@@ -47,6 +47,13 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
    * connections are refused, before sockets close with 1012 (service restart). Default 5000 ms.
    */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(5000),
+  /**
+   * Apollo Gateway's own name for its usage data: unless this is `true`/`1`, every gateway sends
+   * Apollo (usage-reporting.api.apollographql.com) its uptime, CPU, memory and OS hourly and at
+   * shutdown, after probing the AWS, GCP, Azure and Alibaba Cloud metadata endpoints for where it
+   * runs. Default here `true`: a civic platform's gateway does not phone a vendor; `false` sends it.
+   */
+  APOLLO_TELEMETRY_DISABLED: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { JWT_SECRET: string; GATEWAY_SECRET: string };

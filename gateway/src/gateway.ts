@@ -151,6 +151,23 @@ export interface GatewayOptions {
   multiplexSubgraphCalls?: boolean;
   /** Subgraph calls, subgraph errors and query-plan cache hits are counted here. Default none. */
   metrics?: GatewayMetrics;
+  /** Let Apollo Gateway send Apollo its usage data (APOLLO_TELEMETRY_DISABLED in env.ts). Default false. */
+  apolloTelemetry?: boolean;
+}
+
+/**
+ * Apollo Gateway reads APOLLO_TELEMETRY_DISABLED from the environment in its constructor and has
+ * no option for it: set for that call only, as `telemetry` says, and put back after.
+ */
+function withApolloTelemetry<T>(telemetry: boolean, make: () => T): T {
+  const before = process.env.APOLLO_TELEMETRY_DISABLED;
+  process.env.APOLLO_TELEMETRY_DISABLED = telemetry ? 'false' : 'true';
+  try {
+    return make();
+  } finally {
+    if (before === undefined) delete process.env.APOLLO_TELEMETRY_DISABLED;
+    else process.env.APOLLO_TELEMETRY_DISABLED = before;
+  }
 }
 
 export function createGateway(o: GatewayOptions): ApolloGateway {
@@ -162,25 +179,29 @@ export function createGateway(o: GatewayOptions): ApolloGateway {
     multiplex: o.multiplexSubgraphCalls ?? true,
     ...(m ? { onHttp: (url: URL, outcome: string, seconds: number) => m.subgraphFetched(names.get(url.href) ?? url.host, outcome, seconds) } : {}),
   });
-  return new ApolloGateway({
-    supergraphSdl: o.supergraphSdl,
-    logger: o.log,
-    // Query plans by approximate bytes (default 30 MiB): clients send few distinct documents, a
-    // hostile one many; 4 MiB holds hundreds of plans of the size consoles send.
-    experimental_approximateQueryPlanStoreMiB: 4,
-    ...(m ? { experimental_didResolveQueryPlan: ({ queryPlan }) => m.queryPlanResolved(queryPlan) } : {}),
-    buildService: ({ name, url }) => {
-      const target = o.subgraphUrls?.[name] ?? url;
-      if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
-      names.set(new URL(target).href, name);
-      return new SignedDataSource({
-        url: target,
-        gatewaySecret: o.gatewaySecret,
-        // Tracing (off: the same fetcher): a span per call and its traceparent header.
-        fetcher: traceSubgraphFetcher(name, fetcher),
-        serviceName: name,
-        ...(m ? { onErrors: (errors: Parameters<GatewayMetrics['subgraphErrors']>[1]) => m.subgraphErrors(name, errors) } : {}),
-      });
-    },
-  });
+  return withApolloTelemetry(
+    o.apolloTelemetry ?? false,
+    () =>
+      new ApolloGateway({
+        supergraphSdl: o.supergraphSdl,
+        logger: o.log,
+        // Query plans by approximate bytes (default 30 MiB): clients send few distinct documents, a
+        // hostile one many; 4 MiB holds hundreds of plans of the size consoles send.
+        experimental_approximateQueryPlanStoreMiB: 4,
+        ...(m ? { experimental_didResolveQueryPlan: ({ queryPlan }) => m.queryPlanResolved(queryPlan) } : {}),
+        buildService: ({ name, url }) => {
+          const target = o.subgraphUrls?.[name] ?? url;
+          if (!target) throw new Error(`no URL for subgraph "${name}": set ${name.toUpperCase()}_URL`);
+          names.set(new URL(target).href, name);
+          return new SignedDataSource({
+            url: target,
+            gatewaySecret: o.gatewaySecret,
+            // Tracing (off: the same fetcher): a span per call and its traceparent header.
+            fetcher: traceSubgraphFetcher(name, fetcher),
+            serviceName: name,
+            ...(m ? { onErrors: (errors: Parameters<GatewayMetrics['subgraphErrors']>[1]) => m.subgraphErrors(name, errors) } : {}),
+          });
+        },
+      }),
+  );
 }

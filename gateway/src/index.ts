@@ -56,6 +56,7 @@ export async function main(env: GatewayEnv = loadEnvOrExit(gatewayEnvSchema), de
     shareInflight: env.PLAZA_SHARE_INFLIGHT === '1',
     batchSubgraphCalls: env.PLAZA_BATCH_SUBGRAPH_CALLS === '1',
     multiplexSubgraphCalls: env.PLAZA_MULTIPLEX_SUBGRAPH_CALLS === '1',
+    apolloTelemetry: env.APOLLO_TELEMETRY_DISABLED === 'false' || env.APOLLO_TELEMETRY_DISABLED === '0',
     screen: { screenToken: env.PLAZA_SCREEN_TOKEN ?? null, publicUrl: env.PLAZA_PUBLIC_URL ?? null, rateLimit: { limiter } },
     explorer: { enabled: env.NODE_ENV !== 'production' || env.PLAZA_GRAPHIQL === '1' },
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS, env.NODE_ENV === 'production'),

@@ -82,6 +82,8 @@ export interface GatewayDeps {
   shareInflight?: boolean;
   /** One request's reads to one subgraph issued together travel as one HTTP request. Default true. */
   batchSubgraphCalls?: boolean;
+  /** Apollo Gateway's usage data to Apollo (see APOLLO_TELEMETRY_DISABLED in env.ts). Default false. */
+  apolloTelemetry?: boolean;
   /** Different client requests' reads to one subgraph issued together travel as one multiplexed HTTP request. Default true. */
   multiplexSubgraphCalls?: boolean;
   /** Document bytes and tokens, depth, alias, directive and cost limits; defaults in limits/query-cost.ts. */
@@ -187,6 +189,7 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     shareInflight: deps.shareInflight,
     batchSubgraphCalls: deps.batchSubgraphCalls,
     multiplexSubgraphCalls: deps.multiplexSubgraphCalls,
+    apolloTelemetry: deps.apolloTelemetry,
     metrics: gatewayMetrics,
   });
   // The API schema (what clients see), captured as the gateway loads the supergraph.
