@@ -1,9 +1,8 @@
 import type { ApolloServerOptions, BaseContext, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import { LimitedApolloServer, type LimitedApolloServerOptions } from '../limits/limited-apollo.server';
+import { isRecord } from '../limits/limits.guard';
 import { shapeForAccept } from './graphql-over-http';
 import { answerKey, type InflightAnswers } from './shared-answers';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The gateway's Apollo Server: the limits guard first (LimitedApolloServer), then every answer —
@@ -25,7 +24,11 @@ export class GatewayApolloServer<C extends BaseContext> extends LimitedApolloSer
     return shapeForAccept(args.httpGraphQLRequest, answer);
   }
 
-  /** Null unless the request is a POSTed query whose document the guard has already judged. */
+  /**
+   * Null unless the request is a POSTed query whose document the guard has already judged. The
+   * body's own fields, not `operationOf`'s normalised ones: variables that are not an object must
+   * not share an answer with `{}`.
+   */
   private async shareKey(args: { httpGraphQLRequest: HTTPGraphQLRequest; context: () => Promise<C> }): Promise<string | null> {
     const req = args.httpGraphQLRequest;
     const body = req.body;

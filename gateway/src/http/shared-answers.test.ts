@@ -54,6 +54,9 @@ describe('answerKey', () => {
     expect(answerKey({ id: 'a' }, 'application/graphql-response+json', 'application/json', body)).not.toBe(key);
     expect(answerKey({ id: 'a' }, 'application/json', 'application/json', { ...body, variables: { a: 2 } })).not.toBe(key);
     expect(answerKey({ id: 'a' }, 'application/json', 'application/json', { ...body })).toBe(key);
+    // Variables that are not an object (Apollo refuses them) never share with `{}` or none.
+    const q = { query: '{ me { id } }' };
+    expect(new Set([answerKey(null, '', '', { ...q, variables: 'abc' }), answerKey(null, '', '', { ...q, variables: {} }), answerKey(null, '', '', q)]).size).toBe(3);
   });
 
   it('is null for variables too deep to serialise (they run alone, no 500)', () => {

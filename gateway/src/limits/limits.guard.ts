@@ -12,7 +12,7 @@ interface OperationRequest {
   variables: Record<string, unknown>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The single operation an HTTP request carries (POST JSON body or GET parameters), or null when there is none to judge. */
 export function operationOf(req: HTTPGraphQLRequest): OperationRequest | null {

@@ -13,7 +13,7 @@ interface Runner {
 export async function autoFollow(q: Runner, viewer: Viewer, issueId: string): Promise<void> {
   if (!viewer.id || !hasRole(viewer, 'RESIDENT')) return;
   // The follow and its event in one statement (one round trip inside the voter's locks): the
-  // event is inserted — and the log's lock taken — only when the follow is new.
+  // event is inserted only when the follow is new, its seq drawn once the log's lock is held.
   await q.query(
     `WITH added AS (INSERT INTO issues.follow (issue_id, follower_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING issue_id, follower_id)
      INSERT INTO issues.follow_event (issue_id, follower_id, following)
