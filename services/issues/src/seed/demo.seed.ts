@@ -1,6 +1,7 @@
 import { inTransaction } from '@plaza/shared';
 import { buildDemoWorld, type DemoIssue, type DemoWorld } from '@plaza/shared/demo';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { EVENT_LOG_LOCK } from '../issue-event/issue-event.writer';
 import { IssueEventKind, IssueLevel, IssueStatus, PlanStatus } from '../issue/issue.enums';
 
 /** Rows per INSERT: 500 rows × at most 20 columns stays far below Postgres' 65,535 parameters. */
@@ -254,7 +255,7 @@ export async function seedDemo(dataSource: DataSource, world: DemoWorld = buildD
     // The whole log in time order (stable: within a moment, in the order the mutations wrote it).
     const events = all.flatMap((r) => r.events).map((e, n) => ({ e, n }));
     events.sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.n - b.n);
-    await q.query(`SELECT pg_advisory_xact_lock(hashtext('issues.issue_event'))`);
+    await q.query(EVENT_LOG_LOCK);
     await insertRows(
       q,
       'issue_event',
