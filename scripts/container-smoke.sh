@@ -159,7 +159,14 @@ fi
 # saved (15 min for one image). The build stage is built once as an image and handed to the
 # four runtime builds (BUILD_FROM), each committed once.
 built=1
-bud() { "${B[@]}" bud --quiet --isolation chroot --network host --pull=never -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore --build-arg BASE_IMAGE="$BASE_TAG" "$@"; }
+# buildah 1.28 (Debian bookworm) gives a RUN step 1024 open files whatever the caller has, and
+# `npm ci` on a warm cache mount has failed there with EMFILE (exit 232, seen in CI). Give the
+# steps this process's hard limit: raising past it is refused (no CAP_SYS_RESOURCE here).
+nofile=$(ulimit -Hn)
+ulimit_args=()
+[[ $nofile =~ ^[0-9]+$ ]] && (( nofile > 1024 )) && ulimit_args=(--ulimit "nofile=$nofile:$nofile")
+[[ $nofile == unlimited ]] && ulimit_args=(--ulimit "nofile=1048576:1048576")
+bud() { "${B[@]}" bud --quiet --isolation chroot --network host --pull=never "${ulimit_args[@]}" -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore --build-arg BASE_IMAGE="$BASE_TAG" "$@"; }
 t0=$(date +%s)
 bud "${ca[@]}" --target build -t localhost/plaza-build:smoke . >"$work/build.log" 2>&1 \
   || { tail -40 "$work/build.log"; echo "container smoke: the build stage failed" >&2; exit 1; }
