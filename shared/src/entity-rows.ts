@@ -18,7 +18,8 @@ export interface RowsByKeysOptions<T> {
   order?: [keyof T & string, 'ASC' | 'DESC'][];
 }
 
-const readers = new WeakMap<DataSource, Map<string, (keys: string[]) => Promise<unknown[]>>>();
+/** The readers built so far, per data source and entity/key/order: each is built once. */
+const readers = new WeakMap<DataSource, Map<string, unknown>>();
 
 /**
  * The rows of `entity` whose `key` is one of `keys`, as entity instances equal to what
@@ -33,9 +34,9 @@ export function rowsByKeys<T extends ObjectLiteral>(ds: DataSource, entity: Enti
   const cacheKey = `${ds.getMetadata(entity).name}|${key}|${JSON.stringify(o.order ?? [])}`;
   let perDs = readers.get(ds);
   if (!perDs) readers.set(ds, (perDs = new Map()));
-  let read = perDs.get(cacheKey);
+  let read = perDs.get(cacheKey) as ((keys: string[]) => Promise<T[]>) | undefined;
   if (!read) perDs.set(cacheKey, (read = buildReader(ds, entity, key, o.order ?? [])));
-  return read as (keys: string[]) => Promise<T[]>;
+  return read;
 }
 
 /** Whether rowsByKeys can read `entity` by `key`: a flat class entity (no relations, embeddeds or @AfterLoad), a uuid key. */
@@ -45,24 +46,20 @@ export function readsByKeys(ds: DataSource, entity: EntityTarget<ObjectLiteral>,
   return flat && meta.columns.some((c) => c.propertyName === key && c.isSelect && !c.isVirtual && c.type === 'uuid');
 }
 
-function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, order: [string, 'ASC' | 'DESC'][]) {
+/** What both readers share: the entity's columns, its hydration, and one named statement's run. */
+function tableOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, reader: string) {
   const meta = ds.getMetadata(entity);
   if (!readsByKeys(ds, entity, key)) {
-    throw new Error(`rowsByKeys reads flat entities only, by a uuid column; ${meta.name}.${key} is not one (relations, embeddeds, @AfterLoad, no class, or not a uuid)`);
+    throw new Error(`${reader} reads flat entities only, by a uuid column; ${meta.name}.${key} is not one (relations, embeddeds, @AfterLoad, no class, or not a uuid)`);
   }
   const columns = meta.columns.filter((c) => c.isSelect && !c.isVirtual);
   const col = (property: string): ColumnMetadata => {
     const c = columns.find((x) => x.propertyName === property);
-    if (!c) throw new Error(`rowsByKeys: ${meta.name} has no selectable column for property "${property}"`);
+    if (!c) throw new Error(`${reader}: ${meta.name} has no selectable column for property "${property}"`);
     return c;
   };
-  const keyColumn = col(key);
-  if (keyColumn.type !== 'uuid') throw new Error(`rowsByKeys: ${meta.name}.${key} is ${String(keyColumn.type)}, expected a uuid column`);
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const table = `${meta.schema ? `${q(meta.schema)}.` : ''}${q(meta.tableName)}`;
-  const orderSql = order.length ? ` ORDER BY ${order.map(([p, d]) => `${q(col(p).databaseName)} ${d}`).join(', ')}` : '';
-  const text = `SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${table} WHERE ${q(keyColumn.databaseName)} = ANY($1::uuid[])${orderSql}`;
-  const name = `plaza_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
   const props = columns.map((c) => c.propertyPath);
   const exact = columns.map((c) => !c.transformer && AS_PG_GIVES.has(c.type));
   const proto = (meta.target as { prototype: object }).prototype;
@@ -73,21 +70,72 @@ function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarg
     for (let i = 0; i < props.length; i++) e[props[i]!] = exact[i] ? r[i] : driver.prepareHydratedValue(r[i], columns[i]!);
     return e as T;
   };
-  return async (keys: string[]): Promise<T[]> => {
-    const values = [keys];
-    const logger = ds.logger;
-    logger.logQuery(text, values);
-    const started = Date.now();
-    let rows: unknown[][];
-    try {
-      rows = (await (driver as unknown as { master: Pool }).master.query({ name, text, values, rowMode: 'array' })).rows;
-    } catch (err) {
-      logger.logQueryError(err as Error, text, values);
-      throw new QueryFailedError(text, values, err as Error);
-    }
-    const ms = Date.now() - started;
-    const slow = ds.options.maxQueryExecutionTime;
-    if (slow && ms > slow) logger.logQuerySlow(ms, text, values);
-    return rows.map(hydrate);
+  /** `text` as a named statement (parsed and planned once per connection), counted and logged like typeorm's own. */
+  const statement = (text: string) => {
+    const name = `plaza_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    return async (values: unknown[]): Promise<T[]> => {
+      const logger = ds.logger;
+      logger.logQuery(text, values);
+      const started = Date.now();
+      let rows: unknown[][];
+      try {
+        rows = (await (driver as unknown as { master: Pool }).master.query({ name, text, values, rowMode: 'array' })).rows;
+      } catch (err) {
+        logger.logQueryError(err as Error, text, values);
+        throw new QueryFailedError(text, values, err as Error);
+      }
+      const ms = Date.now() - started;
+      const slow = ds.options.maxQueryExecutionTime;
+      if (slow && ms > slow) logger.logQuerySlow(ms, text, values);
+      return rows.map(hydrate);
+    };
   };
+  return { meta, columns, col, q, table, statement };
+}
+
+function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, order: [string, 'ASC' | 'DESC'][]) {
+  const { meta, columns, col, q, table, statement } = tableOf(ds, entity, key, 'rowsByKeys');
+  const keyColumn = col(key);
+  if (keyColumn.type !== 'uuid') throw new Error(`rowsByKeys: ${meta.name}.${key} is ${String(keyColumn.type)}, expected a uuid column`);
+  const orderSql = order.length ? ` ORDER BY ${order.map(([p, d]) => `${q(col(p).databaseName)} ${d}`).join(', ')}` : '';
+  const run = statement(`SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${table} WHERE ${q(keyColumn.databaseName)} = ANY($1::uuid[])${orderSql}`);
+  return (keys: string[]): Promise<T[]> => run([keys]);
+}
+
+export interface FirstRowsByKeysOptions<T> {
+  /** The uuid property rows are grouped by (the parent's id). */
+  key: keyof T & string;
+  /** The property each group is ordered by, ascending, and paged on: a number column such as a bigserial. */
+  seek: keyof T & string;
+}
+
+/**
+ * For each of `keys`, its first `limit` rows whose `seek` is greater than `after`, ascending by
+ * `seek` — one page of every parent's list in one named statement, for by-parent keyset lists
+ * such as a request's timeline. Each parent's rows are read through the (key, seek) index and
+ * stop at `limit` (LATERAL … LIMIT), however many rows the parent has; ROW_NUMBER() over the
+ * whole group read them all. Rows come back ordered by `seek` and equal to what `find` gives.
+ */
+export function firstRowsByKeys<T extends ObjectLiteral>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  o: FirstRowsByKeysOptions<T>,
+): (keys: readonly string[], after: number | string, limit: number) => Promise<T[]> {
+  const cacheKey = `${ds.getMetadata(entity).name}|first|${o.key}|${o.seek}`;
+  let perDs = readers.get(ds);
+  if (!perDs) readers.set(ds, (perDs = new Map()));
+  let read = perDs.get(cacheKey) as ((keys: readonly string[], after: number | string, limit: number) => Promise<T[]>) | undefined;
+  if (!read) {
+    const { columns, col, q, table, statement } = tableOf(ds, entity, o.key, 'firstRowsByKeys');
+    const key = q(col(o.key).databaseName);
+    const seek = q(col(o.seek).databaseName);
+    const list = columns.map((c) => `t.${q(c.databaseName)}`).join(', ');
+    const run = statement(
+      `SELECT ${list} FROM (SELECT DISTINCT k FROM unnest($1::uuid[]) AS u(k)) keys CROSS JOIN LATERAL ` +
+        `(SELECT * FROM ${table} r WHERE r.${key} = keys.k AND r.${seek} > $2 ORDER BY r.${seek} LIMIT $3) t ORDER BY t.${seek}`,
+    );
+    read = (keys, after, limit) => (keys.length === 0 || limit <= 0 ? Promise.resolve([]) : run([keys, after, limit]));
+    perDs.set(cacheKey, read);
+  }
+  return read;
 }

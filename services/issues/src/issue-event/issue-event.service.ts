@@ -1,5 +1,5 @@
-import { decodeCursor, keysetPage, pageSize, toPage, type Keyset } from '@plaza/shared';
-import { In, type DataSource } from 'typeorm';
+import { decodeCursor, firstRowsByKeys, keysetPage, pageSize, toPage, type Keyset } from '@plaza/shared';
+import type { DataSource } from 'typeorm';
 import type { PageArgs } from '../issue/issue.service';
 import { eventCursor, IssueEvent } from './issue-event.entity';
 
@@ -20,25 +20,20 @@ export class IssueEventService {
   }
 
   /**
-   * `Issue.timeline` for many requests at once: the first `first + 1` events after the cursor
-   * of each request by ROW_NUMBER(), then those rows — two statements per batch.
+   * `Issue.timeline` for many requests at once: each request's first `first + 1` events after the
+   * cursor, in one named statement that reads each request's events through (issue_id, seq) and
+   * stops there — a much-supported request has thousands of SUPPORT_CHANGED events.
    */
   async timelines(issueIds: string[], args: PageArgs) {
     const first = pageSize(args.first, 50);
     const after = decodeCursor(args.after, ['bigint']);
-    const seqs: { seq: string }[] =
-      first === 0
-        ? []
-        : await this.ds.query(
-            `SELECT seq FROM (
-         SELECT seq, ROW_NUMBER() OVER (PARTITION BY issue_id ORDER BY seq) AS rn
-         FROM issues.issue_event WHERE issue_id = ANY($1::uuid[]) AND seq > $2
-       ) ranked WHERE rn <= $3`,
-            [issueIds, after ? after[0] : 0, first + 1],
-          );
-    const rows = seqs.length ? await this.ds.getRepository(IssueEvent).find({ where: { seq: In(seqs.map((s) => s.seq)) }, order: { seq: 'ASC' } }) : [];
+    const rows = await firstRowsByKeys(this.ds, IssueEvent, { key: 'issueId', seek: 'seq' })(issueIds, after ? after[0]! : 0, first + 1);
     const byIssue = new Map<string, IssueEvent[]>();
-    for (const r of rows) byIssue.set(r.issueId, [...(byIssue.get(r.issueId) ?? []), r]);
+    for (const r of rows) {
+      const list = byIssue.get(r.issueId);
+      if (list) list.push(r);
+      else byIssue.set(r.issueId, [r]);
+    }
     return new Map(issueIds.map((id) => [id, toPage(byIssue.get(id) ?? [], first, (e) => eventCursor(e.seq), -1)]));
   }
 }
