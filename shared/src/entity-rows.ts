@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { QueryFailedError, type DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { runNamed } from './named-query';
 
 /**
  * Column types whose value from pg is already what typeorm's hydration would make of it; every
@@ -8,8 +8,6 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  * `prepareHydratedValue`, so a row read here equals one read by `find`.
  */
 const AS_PG_GIVES = new Set<unknown>(['uuid', 'text', 'varchar', 'character varying', 'int', 'integer', 'int4', 'boolean', 'timestamptz', 'timestamp with time zone']);
-
-type Pool = { query(q: { name: string; text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }> };
 
 export interface RowsByKeysOptions<T> {
   /** The uuid property the keys are matched against. Default `id`. */
@@ -70,26 +68,11 @@ function tableOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T
     for (let i = 0; i < props.length; i++) e[props[i]!] = exact[i] ? r[i] : driver.prepareHydratedValue(r[i], columns[i]!);
     return e as T;
   };
-  /** `text` as a named statement (parsed and planned once per connection), counted and logged like typeorm's own. */
-  const statement = (text: string) => {
-    const name = `plaza_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    return async (values: unknown[]): Promise<T[]> => {
-      const logger = ds.logger;
-      logger.logQuery(text, values);
-      const started = Date.now();
-      let rows: unknown[][];
-      try {
-        rows = (await (driver as unknown as { master: Pool }).master.query({ name, text, values, rowMode: 'array' })).rows;
-      } catch (err) {
-        logger.logQueryError(err as Error, text, values);
-        throw new QueryFailedError(text, values, err as Error);
-      }
-      const ms = Date.now() - started;
-      const slow = ds.options.maxQueryExecutionTime;
-      if (slow && ms > slow) logger.logQuerySlow(ms, text, values);
-      return rows.map(hydrate);
-    };
-  };
+  /** `text` as a named statement (runNamed), its rows as entities. */
+  const statement =
+    (text: string) =>
+    async (values: unknown[]): Promise<T[]> =>
+      ((await runNamed(ds, text, values, 'array')) as unknown[][]).map(hydrate);
   return { meta, columns, col, q, table, statement };
 }
 

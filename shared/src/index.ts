@@ -7,6 +7,7 @@ export * from './federation';
 export * from './pagination';
 export * from './db';
 export * from './entity-rows';
+export * from './named-query';
 export * from './validate';
 export * from './text';
 export * from './logger';

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { overdueIssueSql } from '../issue/issue.rules';
 import type { Clock } from '../issue/issue.service';
 import type { OverviewFigures } from './overview.entity';
-import { scopeOf, type OverviewKey } from '@plaza/shared';
+import { queryNamed, scopeOf, type OverviewKey } from '@plaza/shared';
 
 interface Row extends OverviewFigures {
   i: number;
@@ -74,7 +74,10 @@ export class OverviewService {
              FROM (SELECT category, count(*)::int AS n FROM s WHERE resolved GROUP BY category) c) AS "resolvedByCategory"
         FROM t)`;
     });
-    const rows: Row[] = await this.ds.query(parts.join('\nUNION ALL\n'), params);
+    // One key (one overview per request, nearly always) has one of three texts, one per kind of
+    // scope: a named statement, planned once per connection. Batches of several vary too much.
+    const text = parts.join('\nUNION ALL\n');
+    const rows: Row[] = keys.length === 1 ? await queryNamed<Row>(this.ds, text, params) : await this.ds.query(text, params);
     const byIndex = new Map(rows.map((r) => [r.i, r]));
     return keys.map((_, k) => {
       const { i: _i, ...figures } = byIndex.get(k)!;

@@ -1,4 +1,4 @@
-import { BadUserInputError, isCalendarDate, MAX_RANGE_YEARS, shanghaiDay, shanghaiDayEnd, shanghaiDayStart, shiftDay } from '@plaza/shared';
+import { BadUserInputError, isCalendarDate, MAX_RANGE_YEARS, queryNamed, shanghaiDay, shanghaiDayEnd, shanghaiDayStart, shiftDay } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import { parseScope, scopeParams, scopePredicate } from './overview.scope';
 import type { OverviewFigures, OverviewKey } from './overview.entity';
@@ -39,7 +39,8 @@ export class OverviewService {
       throw new BadUserInputError('from', `时间范围不能超过 ${MAX_RANGE_YEARS} 年 (from ${args.from} to ${to} is longer than ${MAX_RANGE_YEARS} years)`);
     }
     const [communityId, subdistrict] = scopeParams(parseScope(scope));
-    const [row] = (await this.ds.query(
+    const [row] = (await queryNamed(
+      this.ds,
       `SELECT
          CASE WHEN $1::uuid IS NOT NULL THEN EXISTS (SELECT 1 FROM sessions.community WHERE id = $1::uuid)
               WHEN $2::text IS NOT NULL THEN EXISTS (SELECT 1 FROM sessions.community WHERE subdistrict = $2::text)
@@ -68,7 +69,8 @@ export class OverviewService {
     if (!keys.length) return [];
     keys.forEach(checkKey);
     const scopes = keys.map((k) => scopeParams(parseScope(k.scope)));
-    const rows = (await this.ds.query(
+    const rows = (await queryNamed(
+      this.ds,
       `SELECT k.i, h.held, h.attendance, v.households, t.topics
        FROM unnest($1::int[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS k(i, community_id, subdistrict, from_at, to_at)
        CROSS JOIN LATERAL (

@@ -1,7 +1,7 @@
 import { shanghaiDayEnd, shanghaiDayStart } from '@plaza/shared';
 import type { DataSource } from 'typeorm';
 import type { OverviewFigures } from './overview.entity';
-import { scopeOf, type OverviewKey } from '@plaza/shared';
+import { queryNamed, scopeOf, type OverviewKey } from '@plaza/shared';
 
 interface Row extends OverviewFigures {
   i: number;
@@ -41,7 +41,10 @@ export class OverviewService {
               coalesce(sum(a.volunteer_hours), 0)::float8 AS "volunteerHours"
             FROM volunteering.activity a WHERE ${inScope('a')} AND a.held_at >= ${from} AND a.held_at < ${to}) a`;
     });
-    const rows: Row[] = await this.ds.query(parts.join('\nUNION ALL\n'), params);
+    // One key (one overview per request, nearly always) has one of three texts, one per kind of
+    // scope: a named statement, planned once per connection. Batches of several vary too much.
+    const text = parts.join('\nUNION ALL\n');
+    const rows: Row[] = keys.length === 1 ? await queryNamed<Row>(this.ds, text, params) : await this.ds.query(text, params);
     const byIndex = new Map(rows.map((r) => [r.i, r]));
     return keys.map((_, i) => {
       const { i: _i, ...figures } = byIndex.get(i)!;
