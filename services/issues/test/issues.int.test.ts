@@ -55,6 +55,18 @@ describe('raiseIssue', () => {
     const { issue: read } = ok(await h.request(`query($id: ID!) { issue(id: $id) { id timeline { edges { cursor node { kind toStatus actor issue { id } } } } } }`, { id: issue.id }));
     expect(read.timeline.edges).toHaveLength(1);
     expect(read.timeline.edges[0].node).toEqual({ kind: 'RAISED', toStatus: 'SUBMITTED', actor: 'resident-1', issue: { id: issue.id } });
+    // Pages of the timeline: `first: 0` is empty with no next page, like every other list; after
+    // the last cursor, nothing.
+    const page = (first: number, after?: string) =>
+      h.request(`query($id: ID!, $first: Int, $after: String) { issue(id: $id) { timeline(first: $first, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } } }`, {
+        id: issue.id,
+        first,
+        after,
+      });
+    expect(ok(await page(0)).issue.timeline).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    const last = read.timeline.edges[0].cursor as string;
+    expect(ok(await page(1)).issue.timeline).toEqual({ edges: [{ cursor: last }], pageInfo: { hasNextPage: false, endCursor: last } });
+    expect(ok(await page(5, last)).issue.timeline).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
   it('STAFF of the community may raise; STAFF elsewhere, ANALYST and anonymous may not', async () => {

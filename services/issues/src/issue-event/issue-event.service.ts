@@ -27,7 +27,8 @@ export class IssueEventService {
   async timelines(issueIds: string[], args: PageArgs) {
     const first = pageSize(args.first, 50);
     const after = decodeCursor(args.after, ['bigint']);
-    const rows = await firstRowsByKeys(this.ds, IssueEvent, { key: 'issueId', seek: 'seq' })(issueIds, after ? after[0]! : 0, first + 1);
+    // `first: 0` reads nothing (no next page either), as every other page does.
+    const rows = await firstRowsByKeys(this.ds, IssueEvent, { key: 'issueId', seek: 'seq' })(issueIds, after ? after[0]! : 0, first === 0 ? 0 : first + 1);
     const byIssue = new Map<string, IssueEvent[]>();
     for (const r of rows) {
       const list = byIssue.get(r.issueId);
