@@ -20,7 +20,7 @@ describe('InflightAnswers', () => {
     expect(runs).toBe(2);
   });
 
-  it('a failed or streamed first answer is shared with nobody: the others run on their own', async () => {
+  it('a first run that throws, or streams its answer, is shared with nobody: the others run on their own', async () => {
     const answers = new InflightAnswers();
     let runs = 0;
     const failing = answers.answer('f', () => later(() => (runs++, Promise.reject(new Error('boom'))) as never));

@@ -14,7 +14,9 @@ interface Snapshot {
  * execution, result shaping or serialisation of its own. The key (see `answerKey`) holds the
  * viewer, so nobody is handed an answer computed for someone else; only queries share, and only
  * while the first is in flight (nothing is kept after: this is not a cache). A first request that
- * fails or streams (`@defer`) shares nothing: the others run on their own.
+ * ends without an answer (its run throws) or streams it (`@defer`) shares nothing: the others run
+ * on their own. An answer carrying GraphQL errors is shared like any other: the identical requests
+ * were sent together, and are answered together.
  */
 export class InflightAnswers {
   private readonly answering = new Map<string, Promise<Snapshot | null>>();
