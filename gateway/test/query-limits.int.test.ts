@@ -66,7 +66,7 @@ describe('limits before work', () => {
     }
   });
 
-  it('answers /health within 200 ms while 20 concurrent 195 KB field-duplication queries are refused', async () => {
+  it('answers /health within 500 ms while 20 concurrent 195 KB field-duplication queries are refused', async () => {
     const repeat = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length));
     const bombs = Array.from({ length: 20 }, (_, i) => (i % 2 ? `{ a: issues{totalCount} ${repeat('issues{totalCount} ', 195_000)}}` : `{ ${repeat('__typename ', 195_000)}}`));
     let settled = false;
@@ -84,7 +84,11 @@ describe('limits before work', () => {
       healthMs.push(performance.now() - started);
     } while (!settled);
     const results = await pending;
-    expect(Math.max(...healthMs)).toBeLessThan(200);
+    // The slowest probe: ~20 ms on a quiet machine, 233 ms once in CI beside the other jest workers
+    // on 2 cores. Parsed and validated instead of refused, each bomb holds the event loop 85 ms
+    // (`__typename` ×17,700) or 255 ms (`issues{totalCount}` ×10,300; graphql-js 16, measured
+    // alone), 3.4 s for the twenty. That each was refused by its size is asserted below (maxBytes).
+    expect(Math.max(...healthMs)).toBeLessThan(500);
     for (const r of results) {
       expect(r.status).toBe(400);
       expect(r.body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxBytes: 65_536 });
