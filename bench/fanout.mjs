@@ -23,6 +23,7 @@ const shared = require('@plaza/shared');
 const { createTestDatabase, TEST_GATEWAY_SECRET, TEST_JWT_SECRET } = require('@plaza/shared/testing');
 const Redis = require('ioredis');
 const { WebSocketServer } = require('ws');
+const { freeLoopbackPort: freePort } = require('@plaza/shared/cluster');
 
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {
@@ -46,6 +47,13 @@ const cleanups = [];
 // Bounded in time whatever happens.
 const deadline = setTimeout(() => (say('time limit reached; stopping'), void stop(1)), (120 + DURATION * 4 + N / 50 + (FOLLOW ? N / 100 + K / 20 : 0)) * 1000);
 
+// Interrupted or killed, the processes it started (and its database) go with it.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+])
+  process.once(signal, () => void stop(code));
+
 async function stop(code = 0) {
   for (const c of cleanups.reverse())
     await Promise.resolve()
@@ -53,16 +61,6 @@ async function stop(code = 0) {
       .catch((e) => say(`cleanup: ${e.message}`));
   clearTimeout(deadline);
   process.exit(code);
-}
-
-async function freePort() {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 async function getJson(url) {

@@ -60,7 +60,12 @@ const cleanup = async () => {
   await stack?.stop();
   stack = null;
 };
-process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+// Interrupted or killed, the servers it started (and its database) go with it.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+])
+  process.once(signal, () => void cleanup().then(() => process.exit(code)));
 
 // ---------------------------------------------------------------- main
 const now = new Date();
@@ -125,7 +130,8 @@ try {
   await cleanup();
 }
 const misses = out.join('').match(/\bMISS\b/g)?.length ?? 0;
-const footer = `\n---\n${misses ? `${misses} target(s) MISSED` : 'all targets PASS'}; took ${((Date.now() - started) / 1000).toFixed(0)} s.\n`;
+// A run that failed measured nothing: it never says its targets passed.
+const footer = `\n---\n${failed ? `the run FAILED${misses ? ` (and ${misses} target(s) MISSED before it)` : ''}` : misses ? `${misses} target(s) MISSED` : 'all targets PASS'}; took ${((Date.now() - started) / 1000).toFixed(0)} s.\n`;
 console.log(footer);
 out.push(footer);
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

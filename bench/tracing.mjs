@@ -42,7 +42,12 @@ const cleanup = async () => {
   receiver.close();
   await db.drop().catch(() => {});
 };
-process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+// Interrupted or killed, the servers it started (and its database) go with it.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+])
+  process.once(signal, () => void cleanup().then(() => process.exit(code)));
 
 try {
   say(`database ${db.name}; seeding the demo world…`);

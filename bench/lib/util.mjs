@@ -13,16 +13,9 @@ require('reflect-metadata');
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A port nobody listens on right now (the OS picks it). */
+/** A free loopback port below the ephemeral range (see @plaza/shared/cluster free-ports). */
 export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+  return require('@plaza/shared/cluster').freeLoopbackPort();
 }
 
 /** Is something listening on 127.0.0.1:port? */

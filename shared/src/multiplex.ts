@@ -62,17 +62,28 @@ export class MultiplexFormatError extends Error {}
  * malformed head; `end` throws if the stream stopped inside a frame.
  */
 export function createFrameDecoder(onFrame: (f: MultiplexFrame) => void): { push(chunk: Buffer): void; end(): void } {
-  let buf: Buffer = Buffer.alloc(0);
+  // Chunks wait in a list until a head's newline or a whole body is there, then are joined once:
+  // joining on every chunk would copy a large body once per chunk.
+  let waiting: Buffer[] = [];
+  let waitingBytes = 0;
   let head: { i: number; s: number; t: string; c?: string; n: number } | null = null;
   return {
     push(chunk) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      waiting.push(chunk);
+      waitingBytes += chunk.length;
+      // Earlier chunks held no newline (or the head would have been read), so only this one is searched.
+      if (!head && chunk.indexOf(10) < 0) {
+        if (waitingBytes > 64 * 1024) throw new MultiplexFormatError('frame head too long');
+        return;
+      }
+      if (head && waitingBytes < head.n) return;
+      let buf = waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting, waitingBytes);
       for (;;) {
         if (!head) {
           const nl = buf.indexOf(10);
           if (nl < 0) {
             if (buf.length > 64 * 1024) throw new MultiplexFormatError('frame head too long');
-            return;
+            break;
           }
           let parsed: unknown;
           try {
@@ -86,16 +97,18 @@ export function createFrameDecoder(onFrame: (f: MultiplexFrame) => void): { push
           head = { i: h.i as number, s: h.s as number, t: h.t, n: h.n as number, ...(typeof h.c === 'string' ? { c: h.c } : {}) };
           buf = buf.subarray(nl + 1);
         }
-        if (buf.length < head.n) return;
+        if (buf.length < head.n) break;
         const body = buf.subarray(0, head.n).toString('utf8');
         buf = buf.subarray(head.n);
         const h = head;
         head = null;
         onFrame({ part: h.i, status: h.s, contentType: h.t, cacheControl: h.c, body });
       }
+      waiting = buf.length ? [buf] : [];
+      waitingBytes = buf.length;
     },
     end() {
-      if (head || buf.length) throw new MultiplexFormatError('response ended inside a frame');
+      if (head || waitingBytes) throw new MultiplexFormatError('response ended inside a frame');
     },
   };
 }

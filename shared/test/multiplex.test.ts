@@ -27,6 +27,22 @@ describe('multiplex frames', () => {
     }
   });
 
+  it('decodes a large body sent in many small chunks, and refuses a head that never ends', () => {
+    const big: MultiplexFrame = { part: 0, status: 200, contentType: 'application/json', cacheControl: undefined, body: JSON.stringify({ data: { 夜话: '诉求'.repeat(100_000) } }) };
+    const bytes = Buffer.concat([encodeFrame(big), ...frames(2).map(encodeFrame)]);
+    const got: MultiplexFrame[] = [];
+    const d = createFrameDecoder((f) => got.push(f));
+    for (let i = 0; i < bytes.length; i += 1000) d.push(bytes.subarray(i, i + 1000));
+    d.end();
+    expect(got).toEqual([big, ...frames(2)]);
+
+    const endless = createFrameDecoder(() => undefined);
+    const push = () => {
+      for (let i = 0; i < 70; i++) endless.push(Buffer.alloc(1024, 0x61));
+    };
+    expect(push).toThrow('frame head too long');
+  });
+
   it('refuses a malformed head and a stream that ends inside a frame', () => {
     expect(() => createFrameDecoder(() => undefined).push(Buffer.from('not json\n'))).toThrow(MultiplexFormatError);
     expect(() => createFrameDecoder(() => undefined).push(Buffer.from('{"i":0,"s":200}\n'))).toThrow(MultiplexFormatError);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPgReplicaPair, type PgReplicaPair } from './pg-replica.launcher';
-import { freeLoopbackPort, startRedisCluster, type RedisCluster } from './redis-cluster.launcher';
+import { startRedisCluster, type RedisCluster } from './redis-cluster.launcher';
+import { freeLoopbackPort } from './free-ports';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SUBGRAPHS = ['sessions', 'issues', 'volunteering'] as const;

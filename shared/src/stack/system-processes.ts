@@ -1,4 +1,4 @@
-import { freeLoopbackPort } from '../cluster/redis-cluster.launcher';
+import { freeLoopbackPort } from '../cluster/free-ports';
 import { entryOf, SUBGRAPH_NAMES, subgraphUrlEnv, type SubgraphPackage } from './subgraphs';
 import { startProc, waitReady, type Proc } from './processes';
 
