@@ -46,7 +46,7 @@ function countSubgraphCalls() {
 }
 
 describe('limits before work', () => {
-  it('refuses 20 levels of doubling fragments (~800 bytes) with QUERY_TOO_COMPLEX in under 50 ms', async () => {
+  it('refuses 20 levels of doubling fragments (~800 bytes) with QUERY_TOO_COMPLEX in milliseconds, not seconds', async () => {
     const q = explodingFragments(20);
     expect(q.length).toBeLessThan(900);
     const counter = countSubgraphCalls();
@@ -57,9 +57,10 @@ describe('limits before work', () => {
         expect(r.error!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 1 + 10 * 2 ** 19 * 2, limit: 50_000 });
       }
       // The first run parses and measures; the others find the document known. Each was seconds
-      // while the cost walk expanded every spread.
-      expect(Math.min(...runs.map((r) => r.ms))).toBeLessThan(50);
-      expect(runs[0]!.ms).toBeLessThan(200);
+      // while the cost walk expanded every spread; a few ms here on a quiet machine. The bounds
+      // leave room for a CI machine busy with the other jest workers.
+      expect(Math.min(...runs.map((r) => r.ms))).toBeLessThan(100);
+      expect(runs[0]!.ms).toBeLessThan(500);
       expect(counter.calls()).toBe(0);
     } finally {
       counter.restore();
