@@ -102,7 +102,6 @@ describe('query limits', () => {
   it('rejects a cost bomb with QUERY_TOO_COMPLEX, its cost and the limit, before any subgraph is called', async () => {
     const bomb = `{ communities { sessions(first: 100) { edges { node { issues(first: 100) { edges { node { title assistingTeams { name } } } } } } } } }`;
     const counter = countSubgraphCalls();
-    stack.counter.reset();
     try {
       const res = await stack.request(bomb, {}, analyst);
       const e = errorOf(res);
@@ -110,8 +109,10 @@ describe('query limits', () => {
       expect(e.cost).toBeGreaterThan(e.limit);
       // application/json (no Accept): a request error answers 200 with it in `errors` (GraphQL over HTTP).
       expect(res.status).toBe(200);
+      // No subgraph call, so no SQL for it: statements run only in the subgraphs, whose calls all
+      // pass the spy. (Counting statements here flaked once in CI: the subgraphs' own sweeps —
+      // vote closing every second, the relays — issue statements at any moment.)
       expect(counter.calls()).toBe(0);
-      expect(stack.counter.count).toBe(0);
     } finally {
       counter.restore();
     }
