@@ -12,7 +12,6 @@ require('reflect-metadata');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A port nobody listens on right now (the OS picks it). */
 /** A free loopback port below the ephemeral range (see @plaza/shared/cluster free-ports). */
 export function freePort() {
   return require('@plaza/shared/cluster').freeLoopbackPort();
