@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   closeServer,
+  createPlainServer,
   createRequestHandler,
   createLogger,
   errorLoggingPlugin,
@@ -15,6 +16,7 @@ import {
   metricsRoute,
   sendJson,
   SubscriptionsUnavailableError,
+  type ClientTimeouts,
   type ServiceMetrics,
   viewerFromAuthorization,
   verifyToken,
@@ -98,6 +100,8 @@ export interface GatewayDeps {
   explorer?: ExplorerRouteOptions;
   /** Browser origins allowed on /graphql and /export/*.csv (env CORS_ORIGINS); default any outside production, none in it. */
   corsOrigins?: CorsOrigins;
+  /** How long a client may take to send a request; default CLIENT_TIMEOUTS (@plaza/shared http.ts). */
+  clientTimeouts?: ClientTimeouts;
   /** Prometheus registry behind GET /metrics. Default: one of its own, no token. */
   metrics?: ServiceMetrics;
 }
@@ -310,10 +314,9 @@ export async function createGatewayServer(deps: GatewayDeps): Promise<GatewayApp
     },
   });
   const cors = corsHandler(deps.corsOrigins ?? parseCorsOrigins(undefined, production));
-  const server = createServer((req, res) => {
+  const server = createPlainServer((req, res) => {
     if (!cors(req, res)) void handle(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
+  }, deps.clientTimeouts);
   instrumentHttpServer(server, metrics);
 
   const drain = createDrain({ server, sockets: () => subscriptions?.sockets() ?? [], log });

@@ -229,12 +229,36 @@ async function serveMultiplexed<C extends BaseContext>(o: HttpAppOptions<C>, par
   res.end();
 }
 
+/**
+ * How long a client may take to send one request. A request is a few KB at most, yet Node waits
+ * 5 minutes for a whole request by default: a phone, or a script posing as thousands of phones,
+ * that trickles its headers or body a byte at a time holds a socket and its buffers that long, and
+ * enough of them run the process out of file descriptors. Past these limits Node answers 408 and
+ * closes the socket. Idle keep-alive sockets are not affected (only a request being received is),
+ * nor anything after a request is in: slow answers, CSV streams, WebSockets.
+ */
+export interface ClientTimeouts {
+  /** Headers complete within this (ms). */
+  headersMs: number;
+  /** The whole request, body included, within this (ms). */
+  requestMs: number;
+  /** How often sockets are checked against both (ms); a late request is cut off up to this much later. */
+  checkEveryMs: number;
+}
+
+export const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 15_000, requestMs: 30_000, checkEveryMs: 2_000 };
+
+/** An HTTP server with the client timeouts above and keep-alive longer than load balancers' (60 s). */
+export function createPlainServer(handler: (req: IncomingMessage, res: ServerResponse) => void, t: ClientTimeouts = CLIENT_TIMEOUTS): Server {
+  const server = createServer({ headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: t.checkEveryMs }, handler);
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
 export function createHttpServer<C extends BaseContext>(o: HttpAppOptions<C>): Server {
   // One handler for every request (it was built per request).
   const handle = createRequestHandler(o);
-  const server = createServer((req, res) => void handle(req, res));
-  server.keepAliveTimeout = 65_000;
-  return server;
+  return createPlainServer((req, res) => void handle(req, res));
 }
 
 /** Listens and resolves with the bound port (pass 0 for any free port). */
