@@ -19,6 +19,14 @@ export interface RowsByKeysOptions<T> {
 /** The readers built so far, per data source and entity/key/order: each is built once. */
 const readers = new WeakMap<DataSource, Map<string, unknown>>();
 
+function reader<R>(ds: DataSource, cacheKey: string, build: () => R): R {
+  let perDs = readers.get(ds);
+  if (!perDs) readers.set(ds, (perDs = new Map()));
+  let read = perDs.get(cacheKey) as R | undefined;
+  if (!read) perDs.set(cacheKey, (read = build()));
+  return read;
+}
+
 /**
  * The rows of `entity` whose `key` is one of `keys`, as entity instances equal to what
  * `repository.find({ where: { key: In(keys) }, order })` returns, for the hot loaders behind
@@ -29,12 +37,7 @@ const readers = new WeakMap<DataSource, Map<string, unknown>>();
  */
 export function rowsByKeys<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, o: RowsByKeysOptions<T> = {}): (keys: string[]) => Promise<T[]> {
   const key = o.key ?? 'id';
-  const cacheKey = `${ds.getMetadata(entity).name}|${key}|${JSON.stringify(o.order ?? [])}`;
-  let perDs = readers.get(ds);
-  if (!perDs) readers.set(ds, (perDs = new Map()));
-  let read = perDs.get(cacheKey) as ((keys: string[]) => Promise<T[]>) | undefined;
-  if (!read) perDs.set(cacheKey, (read = buildReader(ds, entity, key, o.order ?? [])));
-  return read;
+  return reader(ds, `${ds.getMetadata(entity).name}|${key}|${JSON.stringify(o.order ?? [])}`, () => buildReader(ds, entity, key, o.order ?? []));
 }
 
 /** Whether rowsByKeys can read `entity` by `key`: a flat class entity (no relations, embeddeds or @AfterLoad), a uuid key. */
@@ -45,15 +48,15 @@ export function readsByKeys(ds: DataSource, entity: EntityTarget<ObjectLiteral>,
 }
 
 /** What both readers share: the entity's columns, its hydration, and one named statement's run. */
-function tableOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, reader: string) {
+function tableOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, caller: string) {
   const meta = ds.getMetadata(entity);
   if (!readsByKeys(ds, entity, key)) {
-    throw new Error(`${reader} reads flat entities only, by a uuid column; ${meta.name}.${key} is not one (relations, embeddeds, @AfterLoad, no class, or not a uuid)`);
+    throw new Error(`${caller} reads flat entities only, by a uuid column; ${meta.name}.${key} is not one (relations, embeddeds, @AfterLoad, no class, or not a uuid)`);
   }
   const columns = meta.columns.filter((c) => c.isSelect && !c.isVirtual);
   const col = (property: string): ColumnMetadata => {
     const c = columns.find((x) => x.propertyName === property);
-    if (!c) throw new Error(`${reader}: ${meta.name} has no selectable column for property "${property}"`);
+    if (!c) throw new Error(`${caller}: ${meta.name} has no selectable column for property "${property}"`);
     return c;
   };
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -73,13 +76,13 @@ function tableOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T
     (text: string) =>
     async (values: unknown[]): Promise<T[]> =>
       ((await runNamed(ds, text, values, 'array')) as unknown[][]).map(hydrate);
-  return { meta, columns, col, q, table, statement };
+  return { columns, col, q, table, statement };
 }
 
 function buildReader<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, key: string, order: [string, 'ASC' | 'DESC'][]) {
-  const { meta, columns, col, q, table, statement } = tableOf(ds, entity, key, 'rowsByKeys');
+  // tableOf has checked that the key is a uuid column.
+  const { columns, col, q, table, statement } = tableOf(ds, entity, key, 'rowsByKeys');
   const keyColumn = col(key);
-  if (keyColumn.type !== 'uuid') throw new Error(`rowsByKeys: ${meta.name}.${key} is ${String(keyColumn.type)}, expected a uuid column`);
   const orderSql = order.length ? ` ORDER BY ${order.map(([p, d]) => `${q(col(p).databaseName)} ${d}`).join(', ')}` : '';
   const run = statement(`SELECT ${columns.map((c) => q(c.databaseName)).join(', ')} FROM ${table} WHERE ${q(keyColumn.databaseName)} = ANY($1::uuid[])${orderSql}`);
   return (keys: string[]): Promise<T[]> => run([keys]);
@@ -104,11 +107,7 @@ export function firstRowsByKeys<T extends ObjectLiteral>(
   entity: EntityTarget<T>,
   o: FirstRowsByKeysOptions<T>,
 ): (keys: readonly string[], after: number | string, limit: number) => Promise<T[]> {
-  const cacheKey = `${ds.getMetadata(entity).name}|first|${o.key}|${o.seek}`;
-  let perDs = readers.get(ds);
-  if (!perDs) readers.set(ds, (perDs = new Map()));
-  let read = perDs.get(cacheKey) as ((keys: readonly string[], after: number | string, limit: number) => Promise<T[]>) | undefined;
-  if (!read) {
+  return reader(ds, `${ds.getMetadata(entity).name}|first|${o.key}|${o.seek}`, () => {
     const { columns, col, q, table, statement } = tableOf(ds, entity, o.key, 'firstRowsByKeys');
     const key = q(col(o.key).databaseName);
     const seek = q(col(o.seek).databaseName);
@@ -117,8 +116,6 @@ export function firstRowsByKeys<T extends ObjectLiteral>(
       `SELECT ${list} FROM (SELECT DISTINCT k FROM unnest($1::uuid[]) AS u(k)) keys CROSS JOIN LATERAL ` +
         `(SELECT * FROM ${table} r WHERE r.${key} = keys.k AND r.${seek} > $2 ORDER BY r.${seek} LIMIT $3) t ORDER BY t.${seek}`,
     );
-    read = (keys, after, limit) => (keys.length === 0 || limit <= 0 ? Promise.resolve([]) : run([keys, after, limit]));
-    perDs.set(cacheKey, read);
-  }
-  return read;
+    return (keys: readonly string[], after: number | string, limit: number): Promise<T[]> => (keys.length === 0 || limit <= 0 ? Promise.resolve([]) : run([keys, after, limit]));
+  });
 }
